@@ -1,0 +1,22 @@
+"""Loads the add-ons' Odoo-free modules by path, so that these tests need neither Odoo nor a database."""
+
+import importlib.util
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def load_module(relative_path):
+    path = ROOT / relative_path
+    name = "pure_" + "_".join(path.with_suffix("").parts[-3:])
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="session")
+def rules():
+    return load_module("credit_control/lib/credit_rules.py")
