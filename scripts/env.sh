@@ -38,9 +38,9 @@ ensure_postgresql() {
     fi
     for _ in $(seq 30); do pg_isready -q -h localhost && break; sleep 1; done
   fi
-  if ! as_root su postgres -c "psql -tAc \"SELECT 1 FROM pg_roles WHERE rolname='$PGUSER_ODOO'\"" | grep -q 1; then
+  if ! as_root su - postgres -c "psql -tAc \"SELECT 1 FROM pg_roles WHERE rolname='$PGUSER_ODOO'\"" | grep -q 1; then
     say "creating PostgreSQL role $PGUSER_ODOO"
-    as_root su postgres -c "psql -qc \"CREATE ROLE $PGUSER_ODOO LOGIN CREATEDB PASSWORD '$PGPASSWORD_ODOO'\""
+    as_root su - postgres -c "psql -qc \"CREATE ROLE $PGUSER_ODOO LOGIN CREATEDB PASSWORD '$PGPASSWORD_ODOO'\""
   fi
 }
 

@@ -27,4 +27,4 @@ db_name = $DB
 data_dir = ${ODOO_DATA_DIR:-/opt/odoo/data}
 CONF
 cd "$ROOT"
-"$VENV/bin/python" -m pytest -p no:cacheprovider --odoo-config="$CONF" "$@" tests/unit $(ls -d */tests)
+"$VENV/bin/python" -m pytest --odoo-http --odoo-config="$CONF" "$@" tests/unit $(ls -d */tests)

@@ -22,12 +22,22 @@ class CreditCommon(AccountTestInvoicingCommon):
         cls.today = fields.Date.context_today(cls.env.user)
         cls.currency = cls.env.company.currency_id
         cls.tax_10 = cls.env["account.tax"].create(
-            {"name": "Sales 10 %", "amount": 10, "amount_type": "percent", "type_tax_use": "sale"}
+            {
+                "name": "Sales 10 %",
+                "amount": 10,
+                "amount_type": "percent",
+                "type_tax_use": "sale",
+            }
         )
         cls.pallet = cls._create_product(
-            name="Pallet", lst_price=100.0, taxes_id=[Command.clear()], invoice_policy="order"
+            name="Pallet",
+            lst_price=100.0,
+            taxes_id=[Command.clear()],
+            invoice_policy="order",
         )
-        cls.policy = cls.env["credit.policy"].create({"name": "Standard", "warning_pct": 80})
+        cls.policy = cls.env["credit.policy"].create(
+            {"name": "Standard", "warning_pct": 80}
+        )
         cls.env.company.credit_policy_id = cls.policy
         cls.customer = cls.env["res.partner"].create(
             {"name": "Credit Customer", "is_company": True, "credit_limit": 1000.0}
@@ -59,7 +69,15 @@ class CreditCommon(AccountTestInvoicingCommon):
         return order
 
     @classmethod
-    def invoice(cls, amount, partner=None, days_overdue=0, post=True, move_type="out_invoice", **values):
+    def invoice(
+        cls,
+        amount,
+        partner=None,
+        days_overdue=0,
+        post=True,
+        move_type="out_invoice",
+        **values,
+    ):
         due = cls.today - timedelta(days=days_overdue)
         return cls._create_invoice_one_line(
             price_unit=amount,

@@ -1,7 +1,7 @@
 import threading
 from functools import partial
 
-from odoo import Command, SUPERUSER_ID, api
+from odoo import SUPERUSER_ID, Command, api
 from odoo.modules.registry import Registry
 from odoo.service.model import retrying
 from odoo.tests import BaseCase, get_db_name, tagged
@@ -21,24 +21,42 @@ class TestConcurrentConfirmations(BaseCase):
         with self.registry.cursor() as cr:
             env = api.Environment(cr, SUPERUSER_ID, {})
             company = env.ref("base.main_company")
-            policy = env["credit.policy"].create({"name": "Race", "company_id": company.id})
-            partner = env["res.partner"].create({"name": "Racing Customer", "is_company": True})
-            partner.with_company(company).write({"credit_limit": 1000.0, "credit_policy_id": policy.id})
-            product = env["product.product"].create({"name": "Race pallet", "taxes_id": [Command.clear()]})
+            policy = env["credit.policy"].create(
+                {"name": "Race", "company_id": company.id}
+            )
+            partner = env["res.partner"].create(
+                {"name": "Racing Customer", "is_company": True}
+            )
+            partner.with_company(company).write(
+                {"credit_limit": 1000.0, "credit_policy_id": policy.id}
+            )
+            product = env["product.product"].create(
+                {"name": "Race pallet", "taxes_id": [Command.clear()]}
+            )
             orders = env["sale.order"].create(
                 [
                     {
                         "partner_id": partner.id,
                         "company_id": company.id,
-                        "order_line": [Command.create(
-                            {"product_id": product.id, "price_unit": 600.0, "tax_ids": []}
-                        )],
+                        "order_line": [
+                            Command.create(
+                                {
+                                    "product_id": product.id,
+                                    "price_unit": 600.0,
+                                    "tax_ids": [],
+                                }
+                            )
+                        ],
                     }
                     for _i in range(2)
                 ]
             )
-            self.ids = {"policy": policy.id, "partner": partner.id, "product": product.id,
-                        "orders": orders.ids}
+            self.ids = {
+                "policy": policy.id,
+                "partner": partner.id,
+                "product": product.id,
+                "orders": orders.ids,
+            }
         self.addCleanup(self._cleanup)
 
     def _cleanup(self):
@@ -55,9 +73,16 @@ class TestConcurrentConfirmations(BaseCase):
         try:
             with self.registry.cursor() as cr:
                 env = api.Environment(cr, SUPERUSER_ID, {})
-                cr.execute("SELECT 1")  # take the snapshot before the other session commits
+                cr.execute(
+                    "SELECT 1"
+                )  # take the snapshot before the other session commits
                 barrier.wait(timeout=30)
-                retrying(partial(lambda: env["sale.order"].browse(order_id).action_confirm()), env)
+                retrying(
+                    partial(
+                        lambda: env["sale.order"].browse(order_id).action_confirm()
+                    ),
+                    env,
+                )
         except Exception as error:  # noqa: BLE001 - reported to the main thread
             errors.append(error)
 

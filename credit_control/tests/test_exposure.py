@@ -22,13 +22,20 @@ class TestExposure(CreditCommon):
                 "line_ids": [
                     Command.create(
                         {
-                            "account_id": self.company_data["default_account_receivable"].id,
+                            "account_id": self.company_data[
+                                "default_account_receivable"
+                            ].id,
                             "partner_id": self.customer.id,
                             "credit": 150.0,
                         }
                     ),
                     Command.create(
-                        {"account_id": self.company_data["default_account_assets"].id, "debit": 150.0}
+                        {
+                            "account_id": self.company_data[
+                                "default_account_assets"
+                            ].id,
+                            "debit": 150.0,
+                        }
                     ),
                 ],
             }
@@ -92,9 +99,13 @@ class TestExposure(CreditCommon):
         self.assertEqual(self.figures(self.contact).credit_exposure, 350.0)
 
     def test_other_currency_at_todays_rate(self):
-        eur = self.setup_other_currency("EUR", rates=[("2000-01-01", 4.0), (str(self.today), 2.0)])
+        eur = self.setup_other_currency(
+            "EUR", rates=[("2000-01-01", 4.0), (str(self.today), 2.0)]
+        )
         self.invoice(300.0, currency_id=eur.id, days_overdue=10)
-        pricelist = self.env["product.pricelist"].create({"name": "EUR", "currency_id": eur.id})
+        pricelist = self.env["product.pricelist"].create(
+            {"name": "EUR", "currency_id": eur.id}
+        )
         self.order(100.0, pricelist_id=pricelist.id, confirm=True)
         partner = self.figures()
         self.assertEqual(partner.credit_receivable, 150.0)
@@ -106,7 +117,9 @@ class TestExposure(CreditCommon):
         self.assertEqual(partner.credit_effective_limit, 1000.0)
         self.assertEqual(partner.credit_available, 150.0)
         self.assertAlmostEqual(partner.credit_utilisation, 85.0)
-        self.customer.write({"credit_limit_temp": 1000.0, "credit_limit_temp_end": self.today})
+        self.customer.write(
+            {"credit_limit_temp": 1000.0, "credit_limit_temp_end": self.today}
+        )
         self.assertEqual(self.figures().credit_effective_limit, 2000.0)
 
     def test_only_current_company_counts(self):
@@ -117,22 +130,24 @@ class TestExposure(CreditCommon):
             tax_ids=[],
             partner_id=self.customer.id,
             company_id=other.id,
-            journal_id=self.env["account.journal"].search(
-                [("company_id", "=", other.id), ("type", "=", "sale")], limit=1
-            ).id,
+            journal_id=self.env["account.journal"]
+            .search([("company_id", "=", other.id), ("type", "=", "sale")], limit=1)
+            .id,
             post=True,
         )
         self.assertEqual(self.figures().credit_exposure, 200.0)
-        self.assertEqual(
-            self.customer.with_company(other).credit_exposure, 700.0
-        )
+        self.assertEqual(self.customer.with_company(other).credit_exposure, 700.0)
 
     def test_portfolio_matches_partner_figures(self):
-        second = self.env["res.partner"].create({"name": "Second", "credit_limit": 400.0})
+        second = self.env["res.partner"].create(
+            {"name": "Second", "credit_limit": 400.0}
+        )
         self.invoice(300.0)
         self.order(100.0, partner=second, confirm=True)
         self.env["credit.exposure"]._refresh(self.env.company)
-        rows = self.env["credit.exposure"].search([("company_id", "=", self.env.company.id)])
+        rows = self.env["credit.exposure"].search(
+            [("company_id", "=", self.env.company.id)]
+        )
         by_partner = {row.partner_id: row for row in rows}
         self.assertEqual(by_partner[self.customer].exposure, 300.0)
         self.assertEqual(by_partner[second].exposure, 100.0)
@@ -144,4 +159,6 @@ class TestExposure(CreditCommon):
         self.invoice(100.0)
         self.env.flush_all()
         with self.assertQueryCount(1):
-            self.env["credit.exposure"]._compute_exposures(self.env.company, partners.ids)
+            self.env["credit.exposure"]._compute_exposures(
+                self.env.company, partners.ids
+            )

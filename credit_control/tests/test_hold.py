@@ -68,8 +68,14 @@ class TestHold(CreditCommon):
         self.assertEqual(order.state, "sale")
         self.assertEqual(order.credit_state, "released")
         self.assertRecordValues(
-            hold, [{"state": "released", "decision_user_id": self.env.uid,
-                    "decision_note": "Bank guarantee received"}]
+            hold,
+            [
+                {
+                    "state": "released",
+                    "decision_user_id": self.env.uid,
+                    "decision_note": "Bank guarantee received",
+                }
+            ],
         )
         self.assertTrue(hold.decision_date)
         self.assertFalse(hold.activity_ids)
@@ -119,14 +125,18 @@ class TestHold(CreditCommon):
         self.invoice(50.0, days_overdue=45)
         order = self.order(10.0)
         order.action_confirm()
-        self.assertEqual(order.credit_hold_ids.reason_ids.mapped("code"), ["overdue_days"])
+        self.assertEqual(
+            order.credit_hold_ids.reason_ids.mapped("code"), ["overdue_days"]
+        )
 
     def test_overdue_amount_rule(self):
         self.policy.overdue_amount = 100
         self.invoice(150.0, days_overdue=2)
         order = self.order(10.0)
         order.action_confirm()
-        self.assertEqual(order.credit_hold_ids.reason_ids.mapped("code"), ["overdue_amount"])
+        self.assertEqual(
+            order.credit_hold_ids.reason_ids.mapped("code"), ["overdue_amount"]
+        )
 
     def test_customer_without_limit(self):
         cash = self.env["res.partner"].create({"name": "Walk-in"})
@@ -139,14 +149,18 @@ class TestHold(CreditCommon):
         self.assertEqual(order.credit_hold_ids.reason_ids.mapped("code"), ["no_limit"])
 
     def test_manual_hold(self):
-        self.customer.write({"credit_hold": True, "credit_hold_reason": "Disputed delivery"})
+        self.customer.write(
+            {"credit_hold": True, "credit_hold_reason": "Disputed delivery"}
+        )
         order = self.order(1.0)
         order.action_confirm()
         self.assertEqual(order.credit_state, "hold")
         self.assertIn("Disputed delivery", order.credit_hold_ids.reason_ids.message)
 
     def test_partner_policy_overrides_company_default(self):
-        lenient = self.env["credit.policy"].create({"name": "Lenient", "tolerance_pct": 100})
+        lenient = self.env["credit.policy"].create(
+            {"name": "Lenient", "tolerance_pct": 100}
+        )
         self.customer.credit_policy_id = lenient
         order = self.order(1900.0)
         order.action_confirm()
@@ -180,7 +194,9 @@ class TestHold(CreditCommon):
         order.order_line.product_uom_qty = 8
         order.action_confirm()
         self.assertEqual(order.credit_state, "warning")
-        order.order_line = [Command.create({"product_id": self.pallet.id, "product_uom_qty": 1})]
+        order.order_line = [
+            Command.create({"product_id": self.pallet.id, "product_uom_qty": 1})
+        ]
         self.assertEqual(order.credit_state, "warning")
         order.order_line[0].product_uom_qty = 18
         self.assertEqual(order.amount_total, 1900.0)
@@ -189,8 +205,12 @@ class TestHold(CreditCommon):
 
     def test_order_paid_online_in_full_is_not_held(self):
         order = self.order(5000.0)
-        provider = self.env["payment.provider"].create({"name": "Card", "state": "test"})
-        method = self.env["payment.method"].create({"name": "Test card", "code": "test_card"})
+        provider = self.env["payment.provider"].create(
+            {"name": "Card", "state": "test"}
+        )
+        method = self.env["payment.method"].create(
+            {"name": "Test card", "code": "test_card"}
+        )
         self.env["payment.transaction"].create(
             {
                 "provider_id": provider.id,

@@ -89,12 +89,18 @@ class TestBadInput(CreditCommon):
         with self.assertRaises(ValidationError):
             self.customer.write({"credit_limit": -1.0})
         with self.assertRaises(ValidationError):
-            self.customer.write({"credit_limit_temp": -5.0, "credit_limit_temp_end": self.today})
+            self.customer.write(
+                {"credit_limit_temp": -5.0, "credit_limit_temp_end": self.today}
+            )
         self.assertEqual(self.customer.credit_limit, 1000.0)
 
     def test_tolerance_and_warning_bounds(self):
-        for vals in ({"tolerance_pct": 101}, {"tolerance_pct": -1}, {"warning_pct": 150},
-                     {"overdue_days": -3}):
+        for vals in (
+            {"tolerance_pct": 101},
+            {"tolerance_pct": -1},
+            {"warning_pct": 150},
+            {"overdue_days": -3},
+        ):
             with self.assertRaises(ValidationError):
                 self.policy.write(vals)
         self.assertEqual(self.policy.tolerance_pct, 0.0)
@@ -102,7 +108,10 @@ class TestBadInput(CreditCommon):
     def test_temporary_limit_in_the_past(self):
         with self.assertRaises(ValidationError):
             self.customer.write(
-                {"credit_limit_temp": 500.0, "credit_limit_temp_end": self.today - timedelta(days=1)}
+                {
+                    "credit_limit_temp": 500.0,
+                    "credit_limit_temp_end": self.today - timedelta(days=1),
+                }
             )
         with self.assertRaises(ValidationError):
             self.customer.write({"credit_limit_temp": 500.0})
