@@ -7,6 +7,7 @@
     "website": "https://github.com/credit-management/odoo-credit",
     "author": "Credit Management Team",
     "license": "AGPL-3",
+    "development_status": "Beta",
     "depends": ["sale"],
     "data": [
         "security/credit_control_security.xml",

@@ -59,23 +59,28 @@ class Reason:
         return self.code in BLOCKING_CODES
 
 
-def merge_currency_rows(rows):
-    """Sum per-currency rows already converted, capping overdue by the net receivable.
+def merge_currency_rows(rows, round_amount=float):
+    """Sum per-currency rows into one exposure, capping overdue by the net receivable.
 
-    ``rows`` holds ``(receivable, overdue, oldest_due_date, draft, orders)`` tuples; an
-    unreconciled payment lowers the receivable and so, through the cap, the overdue part.
+    ``rows`` holds ``(receivable, overdue, oldest_due_date, draft, orders, rate)`` tuples,
+    amounts in their currency and ``rate`` converting them to the company currency;
+    ``round_amount`` rounds the totals.  An unreconciled payment lowers the receivable
+    and so, through the cap, the overdue part.
     """
     receivable = overdue = draft = orders = 0.0
     oldest = None
-    for rec, ovd, due, drf, sol in rows:
-        receivable += rec
-        overdue += ovd
-        draft += drf
-        orders += sol
+    for rec, ovd, due, drf, sol, rate in rows:
+        receivable += (rec or 0.0) * rate
+        overdue += (ovd or 0.0) * rate
+        draft += (drf or 0.0) * rate
+        orders += (sol or 0.0) * rate
         if due and (oldest is None or due < oldest):
             oldest = due
-    overdue = max(min(overdue, receivable), 0.0)
-    return Exposure(receivable, overdue, oldest if overdue else None, draft, orders)
+    receivable = round_amount(receivable)
+    overdue = round_amount(max(min(overdue, receivable), 0.0))
+    return Exposure(
+        receivable, overdue, oldest if overdue else None, round_amount(draft), round_amount(orders)
+    )
 
 
 def effective_limit(limit, temporary_limit, temporary_end, today):
@@ -115,12 +120,28 @@ def evaluate(policy, exposure, limit, order_amount, today, manual_hold=False):
     else:
         ceiling = limit * (1 + policy.tolerance_pct / 100.0)
         if projected > ceiling:
-            reasons.append(Reason(OVER_LIMIT, dict(figures, ceiling=ceiling, excess=projected - limit)))
-        elif policy.warning_pct and utilisation_pct(limit, projected) >= policy.warning_pct:
-            reasons.append(Reason(NEAR_LIMIT, dict(figures, utilisation=utilisation_pct(limit, projected))))
+            reasons.append(
+                Reason(
+                    OVER_LIMIT, dict(figures, ceiling=ceiling, excess=projected - limit)
+                )
+            )
+        elif (
+            policy.warning_pct
+            and utilisation_pct(limit, projected) >= policy.warning_pct
+        ):
+            reasons.append(
+                Reason(
+                    NEAR_LIMIT,
+                    dict(figures, utilisation=utilisation_pct(limit, projected)),
+                )
+            )
     days = exposure.overdue_days(today)
     if policy.overdue_days and days > policy.overdue_days:
-        reasons.append(Reason(OVERDUE_DAYS, dict(figures, days=days, max_days=policy.overdue_days)))
+        reasons.append(
+            Reason(OVERDUE_DAYS, dict(figures, days=days, max_days=policy.overdue_days))
+        )
     if policy.overdue_amount and exposure.overdue > policy.overdue_amount:
-        reasons.append(Reason(OVERDUE_AMOUNT, dict(figures, max_overdue=policy.overdue_amount)))
+        reasons.append(
+            Reason(OVERDUE_AMOUNT, dict(figures, max_overdue=policy.overdue_amount))
+        )
     return reasons

@@ -1,3 +1,5 @@
+from . import account_move
+from . import account_move_line
 from . import credit_policy
 from . import credit_check_lock
 from . import credit_exposure

@@ -11,7 +11,7 @@ from ..lib import credit_rules
 # untaxed amount to invoice grossed up by the line's own tax ratio; a down payment line carries
 # a negative amount to invoice once its invoice is posted, so it is never counted twice.
 _EXPOSURE_SQL = """
-WITH family AS (
+WITH family AS NOT MATERIALIZED (
     SELECT id, commercial_partner_id
       FROM res_partner
      WHERE %(partner_filter)s
@@ -30,10 +30,11 @@ receivable AS (
            0.0 AS orders
       FROM account_move_line aml
       JOIN family f ON f.id = aml.partner_id
-     WHERE aml.account_id IN (SELECT id FROM account_account
-                               WHERE account_type = 'asset_receivable')
+     WHERE aml.account_id = ANY(ARRAY(SELECT id FROM account_account
+                                       WHERE account_type = 'asset_receivable'))
        AND aml.reconciled IS NOT TRUE
        AND aml.parent_state = 'posted'
+       AND aml.amount_residual_currency <> 0
        AND aml.company_id = %(company_id)s
   GROUP BY 1, 2
 ),
@@ -94,7 +95,9 @@ class CreditExposure(models.Model):
     _rec_name = "partner_id"
     _log_access = False
 
-    partner_id = fields.Many2one("res.partner", string="Customer", required=True, index=True)
+    partner_id = fields.Many2one(
+        "res.partner", string="Customer", required=True, index=True
+    )
     company_id = fields.Many2one("res.company", required=True, index=True)
     currency_id = fields.Many2one(related="company_id.currency_id")
     user_id = fields.Many2one("res.users", string="Salesperson")
@@ -125,30 +128,31 @@ class CreditExposure(models.Model):
             self.env[model].flush_model()
         today = fields.Date.context_today(self)
         self.env.cr.execute(
-            SQL(_EXPOSURE_SQL, partner_filter=partner_filter, today=today, company_id=company.id)
+            SQL(
+                _EXPOSURE_SQL,
+                partner_filter=partner_filter,
+                today=today,
+                company_id=company.id,
+            )
         )
         rows = self.env.cr.fetchall()
         currency = company.currency_id
         rates = self._rates_to(currency, company, today, {row[1] for row in rows})
         per_partner = defaultdict(list)
-        for partner_id, currency_id, receivable, overdue, oldest, draft, orders in rows:
-            rate = rates[currency_id]
-            per_partner[partner_id].append(
-                (
-                    currency.round((receivable or 0.0) * rate),
-                    currency.round((overdue or 0.0) * rate),
-                    oldest,
-                    currency.round((draft or 0.0) * rate),
-                    currency.round((orders or 0.0) * rate),
-                )
-            )
-        return {pid: credit_rules.merge_currency_rows(r) for pid, r in per_partner.items()}
+        for partner_id, currency_id, *amounts in rows:
+            per_partner[partner_id].append((*amounts, rates[currency_id]))
+        return {
+            partner_id: credit_rules.merge_currency_rows(partner_rows, currency.round)
+            for partner_id, partner_rows in per_partner.items()
+        }
 
     @api.model
     def _rates_to(self, currency, company, date, currency_ids):
         currencies = self.env["res.currency"].browse(currency_ids)
         return {
-            c.id: self.env["res.currency"]._get_conversion_rate(c, currency, company, date)
+            c.id: self.env["res.currency"]._get_conversion_rate(
+                c, currency, company, date
+            )
             for c in currencies
         }
 
@@ -164,7 +168,9 @@ class CreditExposure(models.Model):
     @api.model
     def _refresh(self, company):
         exposures = self.sudo()._compute_exposures(company)
-        partners = self.env["res.partner"].sudo().with_company(company).browse(list(exposures))
+        partners = (
+            self.env["res.partner"].sudo().with_company(company).browse(list(exposures))
+        )
         limits = partners._credit_effective_limits()
         today = fields.Date.context_today(self)
         now = fields.Datetime.now()
@@ -200,7 +206,7 @@ class CreditExposure(models.Model):
                        SELECT * FROM unnest(%s::int[], %s::int[], %s::int[], %s::numeric[],
                            %s::numeric[], %s::numeric[], %s::int[], %s::numeric[], %s::numeric[],
                            %s::numeric[], %s::numeric[], %s::float[], %s::timestamp[])""",
-                    *(list(column) for column in zip(*values)),
+                    *(list(column) for column in zip(*values, strict=False)),
                 )
             )
         self.invalidate_model()

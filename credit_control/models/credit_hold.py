@@ -18,8 +18,12 @@ class CreditHold(models.Model):
     order_id = fields.Many2one(
         "sale.order", required=True, ondelete="cascade", index=True, check_company=True
     )
-    partner_id = fields.Many2one("res.partner", string="Customer", required=True, index=True)
-    user_id = fields.Many2one(related="order_id.user_id", string="Salesperson", store=True)
+    partner_id = fields.Many2one(
+        "res.partner", string="Customer", required=True, index=True
+    )
+    user_id = fields.Many2one(
+        related="order_id.user_id", string="Salesperson", store=True
+    )
     company_id = fields.Many2one("res.company", required=True, index=True)
     currency_id = fields.Many2one(related="company_id.currency_id")
     state = fields.Selection(
@@ -35,7 +39,9 @@ class CreditHold(models.Model):
         index=True,
     )
     reason_ids = fields.One2many("credit.hold.reason", "hold_id", string="Reasons")
-    reason_summary = fields.Char(string="Reasons Summary", compute="_compute_reason_summary")
+    reason_summary = fields.Char(
+        string="Reasons Summary", compute="_compute_reason_summary"
+    )
     credit_limit = fields.Monetary(string="Limit", readonly=True)
     exposure = fields.Monetary(readonly=True)
     order_amount = fields.Monetary(readonly=True)
@@ -44,17 +50,23 @@ class CreditHold(models.Model):
     available = fields.Monetary(string="Available Credit", readonly=True)
     decision_user_id = fields.Many2one("res.users", string="Decided By", readonly=True)
     decision_date = fields.Datetime(string="Decided On", readonly=True)
-    decision_note = fields.Text(string="Decision Note", readonly=True)
+    decision_note = fields.Text(readonly=True)
 
     @api.depends("reason_ids.code")
     def _compute_reason_summary(self):
-        labels = dict(self.env["credit.hold.reason"]._fields["code"]._description_selection(self.env))
+        labels = dict(
+            self.env["credit.hold.reason"]
+            ._fields["code"]
+            ._description_selection(self.env)
+        )
         for hold in self:
             hold.reason_summary = ", ".join(labels[r.code] for r in hold.reason_ids)
 
     def _check_decision(self, note):
         if not self.env.su and not self.env.user.has_group(MANAGER_GROUP):
-            raise AccessError(self.env._("Only a Credit Manager can release or reject a credit hold."))
+            raise AccessError(
+                self.env._("Only a Credit Manager can release or reject a credit hold.")
+            )
         if not (note or "").strip():
             raise UserError(self.env._("Write why you take this decision."))
         if any(hold.state != "pending" for hold in self):
@@ -69,7 +81,9 @@ class CreditHold(models.Model):
                 "decision_note": note,
             }
         )
-        self.activity_feedback(["credit_control.mail_activity_credit_review"], feedback=note)
+        self.activity_feedback(
+            ["credit_control.mail_activity_credit_review"], feedback=note
+        )
 
     def action_release(self, note):
         """Release the holds and confirm their orders, without checking them again."""
@@ -78,9 +92,16 @@ class CreditHold(models.Model):
             order = hold.order_id.sudo()
             if order.state not in ("draft", "sent"):
                 raise UserError(
-                    self.env._("Order %(order)s is no longer a quotation.", order=order.name)
+                    self.env._(
+                        "Order %(order)s is no longer a quotation.", order=order.name
+                    )
                 )
-            if order.currency_id.compare_amounts(order._credit_order_amount(), hold.order_amount) > 0:
+            if (
+                order.currency_id.compare_amounts(
+                    order._credit_order_amount(), hold.order_amount
+                )
+                > 0
+            ):
                 raise UserError(
                     self.env._(
                         "Order %(order)s has grown since it was held; confirm it again to have it "
@@ -105,7 +126,12 @@ class CreditHold(models.Model):
         return True
 
     def _log_decision(self, title, note):
-        body = self.env._("%(title)s by %(user)s: %(note)s", title=title, user=self.env.user.name, note=note)
+        body = self.env._(
+            "%(title)s by %(user)s: %(note)s",
+            title=title,
+            user=self.env.user.name,
+            note=note,
+        )
         self.order_id.message_post(body=body)
         self.message_post(body=body)
 

@@ -18,7 +18,9 @@ class CreditHoldReason(models.Model):
     _description = "Credit Hold Reason"
     _order = "id"
 
-    hold_id = fields.Many2one("credit.hold", required=True, ondelete="cascade", index=True)
+    hold_id = fields.Many2one(
+        "credit.hold", required=True, ondelete="cascade", index=True
+    )
     company_id = fields.Many2one(related="hold_id.company_id", store=True)
     code = fields.Selection(REASON_CODES, required=True)
     message = fields.Text(required=True)
@@ -31,23 +33,22 @@ class CreditHoldReason(models.Model):
         def money(key):
             return formatLang(self.env, values.get(key, 0.0), currency_obj=currency)
 
-        _ = self.env._
         code = reason.code
         if code == credit_rules.MANUAL_HOLD:
-            return _(
+            return self.env._(
                 "%(partner)s is on credit hold: %(reason)s",
                 partner=partner.display_name,
-                reason=partner.sudo().credit_hold_reason or _("no reason given"),
+                reason=partner.sudo().credit_hold_reason or self.env._("no reason given"),
             )
         if code == credit_rules.NO_LIMIT:
-            return _(
+            return self.env._(
                 "%(partner)s has no credit limit and the policy holds such customers "
                 "(order %(order)s).",
                 partner=partner.display_name,
                 order=money("order_amount"),
             )
         if code == credit_rules.OVER_LIMIT:
-            return _(
+            return self.env._(
                 "Exposure %(exposure)s plus this order %(order)s makes %(projected)s, "
                 "over the limit of %(limit)s by %(excess)s.",
                 exposure=money("exposure"),
@@ -57,7 +58,7 @@ class CreditHoldReason(models.Model):
                 excess=money("excess"),
             )
         if code == credit_rules.OVERDUE_DAYS:
-            return _(
+            return self.env._(
                 "The oldest overdue invoice is %(days)s days late (allowed: %(max_days)s); "
                 "%(overdue)s is overdue.",
                 days=values["days"],
@@ -65,12 +66,12 @@ class CreditHoldReason(models.Model):
                 overdue=money("overdue"),
             )
         if code == credit_rules.OVERDUE_AMOUNT:
-            return _(
+            return self.env._(
                 "%(overdue)s is overdue, above the allowed %(max_overdue)s.",
                 overdue=money("overdue"),
                 max_overdue=money("max_overdue"),
             )
-        return _(
+        return self.env._(
             "This order brings the credit utilisation to %(utilisation)s %% of the limit "
             "of %(limit)s.",
             utilisation=round(values["utilisation"]),

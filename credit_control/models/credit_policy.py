@@ -64,9 +64,7 @@ class CreditPolicy(models.Model):
     @api.constrains("overdue_days", "overdue_amount")
     def _check_overdue_thresholds(self):
         if any(p.overdue_days < 0 or p.overdue_amount < 0 for p in self):
-            raise ValidationError(
-                self.env._("Overdue thresholds cannot be negative.")
-            )
+            raise ValidationError(self.env._("Overdue thresholds cannot be negative."))
 
     def _rules(self):
         """The policy as the plain-Python rules evaluate it."""

@@ -17,7 +17,10 @@ class ResCompany(models.Model):
         self.ensure_one()
         group = self.env.ref("credit_control.group_credit_manager")
         return group.sudo().all_user_ids.filtered(
-            lambda u: u.active and not u.share and self in u.company_ids and not u._is_superuser()
+            lambda u: u.active
+            and not u.share
+            and self in u.company_ids
+            and not u._is_superuser()
         )
 
     def _credit_schedule_review(self, record, note):
@@ -28,5 +31,7 @@ class ResCompany(models.Model):
         record.message_subscribe(partner_ids=managers.partner_id.ids)
         for manager in managers:
             record.activity_schedule(
-                "credit_control.mail_activity_credit_review", note=note, user_id=manager.id
+                "credit_control.mail_activity_credit_review",
+                note=note,
+                user_id=manager.id,
             )

@@ -26,12 +26,13 @@ class ResPartner(models.Model):
         string="Temporary Limit Until", company_dependent=True, copy=False
     )
     credit_hold = fields.Boolean(
-        string="Credit Hold",
         company_dependent=True,
         copy=False,
         help="Hold every new order of this customer until a credit manager releases it.",
     )
-    credit_hold_reason = fields.Char(string="Hold Reason", company_dependent=True, copy=False)
+    credit_hold_reason = fields.Char(
+        string="Hold Reason", company_dependent=True, copy=False
+    )
     credit_policy_id = fields.Many2one(
         "credit.policy",
         string="Credit Policy",
@@ -41,33 +42,44 @@ class ResPartner(models.Model):
     credit_effective_policy_id = fields.Many2one(
         "credit.policy", string="Applied Policy", compute="_compute_credit_figures"
     )
-    credit_currency_id = fields.Many2one("res.currency", compute="_compute_credit_figures")
+    credit_currency_id = fields.Many2one(
+        "res.currency", compute="_compute_credit_figures"
+    )
     credit_effective_limit = fields.Monetary(
-        string="Effective Limit", currency_field="credit_currency_id",
+        string="Effective Limit",
+        currency_field="credit_currency_id",
         compute="_compute_credit_figures",
     )
     credit_receivable = fields.Monetary(
-        string="Open Receivable", currency_field="credit_currency_id",
+        string="Open Receivable",
+        currency_field="credit_currency_id",
         compute="_compute_credit_figures",
     )
     credit_overdue = fields.Monetary(
-        string="Overdue", currency_field="credit_currency_id", compute="_compute_credit_figures"
+        string="Overdue",
+        currency_field="credit_currency_id",
+        compute="_compute_credit_figures",
     )
-    credit_overdue_days = fields.Integer(string="Days Overdue", compute="_compute_credit_figures")
+    credit_overdue_days = fields.Integer(
+        string="Days Overdue", compute="_compute_credit_figures"
+    )
     credit_draft_invoices = fields.Monetary(
-        string="Draft Invoices", currency_field="credit_currency_id",
+        string="Draft Invoices",
+        currency_field="credit_currency_id",
         compute="_compute_credit_figures",
     )
     credit_orders_to_invoice = fields.Monetary(
-        string="Orders Not Invoiced", currency_field="credit_currency_id",
+        string="Orders Not Invoiced",
+        currency_field="credit_currency_id",
         compute="_compute_credit_figures",
     )
     credit_exposure = fields.Monetary(
-        string="Credit Exposure", currency_field="credit_currency_id",
+        currency_field="credit_currency_id",
         compute="_compute_credit_figures",
     )
     credit_available = fields.Monetary(
-        string="Available Credit", currency_field="credit_currency_id",
+        string="Available Credit",
+        currency_field="credit_currency_id",
         compute="_compute_credit_figures",
     )
     credit_utilisation = fields.Float(
@@ -75,7 +87,9 @@ class ResPartner(models.Model):
     )
     credit_is_manager = fields.Boolean(compute="_compute_credit_rights")
     credit_is_controller = fields.Boolean(compute="_compute_credit_rights")
-    credit_hold_ids = fields.One2many("credit.hold", "partner_id", string="Credit Holds")
+    credit_hold_ids = fields.One2many(
+        "credit.hold", "partner_id", string="Credit Holds"
+    )
     credit_hold_count = fields.Integer(compute="_compute_credit_hold_count")
 
     def _credit_effective_limits(self):
@@ -99,7 +113,11 @@ class ResPartner(models.Model):
     def _compute_credit_figures(self):
         company = self.env.company
         commercial = self.commercial_partner_id._origin
-        exposures = self.env["credit.exposure"].sudo()._compute_exposures(company, commercial.ids)
+        exposures = (
+            self.env["credit.exposure"]
+            .sudo()
+            ._compute_exposures(company, commercial.ids)
+        )
         limits = commercial._credit_effective_limits()
         empty = credit_rules.Exposure()
         today = fields.Date.context_today(self)
@@ -119,13 +137,17 @@ class ResPartner(models.Model):
             partner.credit_orders_to_invoice = figures.orders_to_invoice
             partner.credit_exposure = figures.total
             partner.credit_available = credit_rules.available(limit, figures.total)
-            partner.credit_utilisation = credit_rules.utilisation_pct(limit, figures.total)
+            partner.credit_utilisation = credit_rules.utilisation_pct(
+                limit, figures.total
+            )
 
     @api.depends_context("uid")
     def _compute_credit_rights(self):
         user = self.env.user
         self.credit_is_manager = user.has_group("credit_control.group_credit_manager")
-        self.credit_is_controller = user.has_group("credit_control.group_credit_controller")
+        self.credit_is_controller = user.has_group(
+            "credit_control.group_credit_controller"
+        )
 
     def _compute_credit_hold_count(self):
         counts = dict(
@@ -149,7 +171,9 @@ class ResPartner(models.Model):
         today = fields.Date.context_today(self)
         for partner in self.sudo():
             if partner.credit_limit_temp and not partner.credit_limit_temp_end:
-                raise ValidationError(self.env._("A temporary limit needs an end date."))
+                raise ValidationError(
+                    self.env._("A temporary limit needs an end date.")
+                )
             if partner.credit_limit_temp and partner.credit_limit_temp_end < today:
                 raise ValidationError(
                     self.env._("The temporary limit cannot end in the past.")
@@ -162,13 +186,17 @@ class ResPartner(models.Model):
             "credit_control.group_credit_manager"
         ):
             raise AccessError(
-                self.env._("Only a Credit Manager can change credit limits or credit policies.")
+                self.env._(
+                    "Only a Credit Manager can change credit limits or credit policies."
+                )
             )
         if CONTROLLER_FIELDS.intersection(vals) and not self.env.user.has_group(
             "credit_control.group_credit_controller"
         ):
             raise AccessError(
-                self.env._("Only a Credit Controller can put a customer on credit hold.")
+                self.env._(
+                    "Only a Credit Controller can put a customer on credit hold."
+                )
             )
 
     @api.model_create_multi
@@ -234,7 +262,11 @@ class ResPartner(models.Model):
         return self._credit_open(
             "sale.order",
             [
-                ("partner_invoice_id.commercial_partner_id", "=", self.commercial_partner_id.id),
+                (
+                    "partner_invoice_id.commercial_partner_id",
+                    "=",
+                    self.commercial_partner_id.id,
+                ),
                 ("company_id", "=", self.env.company.id),
                 ("state", "=", "sale"),
                 ("invoice_status", "!=", "invoiced"),
@@ -244,7 +276,9 @@ class ResPartner(models.Model):
 
     def action_credit_open_holds(self):
         self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id("credit_control.credit_hold_action")
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "credit_control.credit_hold_action"
+        )
         action["domain"] = [("partner_id", "=", self.commercial_partner_id.id)]
         action["context"] = {}
         return action

@@ -22,13 +22,17 @@ class SaleOrder(models.Model):
         CREDIT_STATES, string="Credit Status", readonly=True, copy=False, tracking=True
     )
     credit_hold_ids = fields.One2many("credit.hold", "order_id", string="Credit Holds")
-    credit_currency_id = fields.Many2one(related="company_id.currency_id", string="Credit Currency")
+    credit_currency_id = fields.Many2one(
+        related="company_id.currency_id", string="Credit Currency"
+    )
     credit_available = fields.Monetary(
         string="Available Credit",
         compute="_compute_credit_preview",
         currency_field="credit_currency_id",
     )
-    credit_preview = fields.Text(string="Credit Warnings", compute="_compute_credit_preview")
+    credit_preview = fields.Text(
+        string="Credit Warnings", compute="_compute_credit_preview"
+    )
     credit_preview_blocking = fields.Boolean(compute="_compute_credit_preview")
 
     # Extension points
@@ -49,20 +53,26 @@ class SaleOrder(models.Model):
 
     def _credit_paid_online(self):
         self.ensure_one()
-        return self.currency_id.compare_amounts(self.amount_paid, self.amount_total) >= 0
+        return (
+            self.currency_id.compare_amounts(self.amount_paid, self.amount_total) >= 0
+        )
 
     def _credit_order_amount(self):
         """The order's total in company currency, at today's rate."""
         self.ensure_one()
         return self.currency_id._convert(
-            self.amount_total, self.company_id.currency_id, self.company_id,
+            self.amount_total,
+            self.company_id.currency_id,
+            self.company_id,
             fields.Date.context_today(self),
         )
 
     def _credit_to_lock(self):
         """Serialise the checks of the same customer in the same company."""
         self.ensure_one()
-        self.env["credit.check.lock"].sudo()._acquire(self._credit_partner(), self.company_id)
+        self.env["credit.check.lock"].sudo()._acquire(
+            self._credit_partner(), self.company_id
+        )
 
     def _credit_evaluate(self, order_amount=None):
         """Run the customer's policy on this order: ``(reasons, snapshot)``."""
@@ -70,14 +80,22 @@ class SaleOrder(models.Model):
         partner = self._credit_partner().with_company(self.company_id)
         policy = partner._credit_policy()
         company = self.company_id
-        exposure = self.env["credit.exposure"].sudo()._compute_exposures(company, partner.ids).get(
-            partner.id, credit_rules.Exposure()
+        exposure = (
+            self.env["credit.exposure"]
+            .sudo()
+            ._compute_exposures(company, partner.ids)
+            .get(partner.id, credit_rules.Exposure())
         )
         limit = partner._credit_effective_limits()[partner.id]
         amount = self._credit_order_amount() if order_amount is None else order_amount
         today = fields.Date.context_today(self)
         reasons = credit_rules.evaluate(
-            policy._rules(), exposure, limit, amount, today, manual_hold=partner.sudo().credit_hold
+            policy._rules(),
+            exposure,
+            limit,
+            amount,
+            today,
+            manual_hold=partner.sudo().credit_hold,
         )
         snapshot = {
             "credit_limit": limit,
@@ -103,9 +121,10 @@ class SaleOrder(models.Model):
                 order._credit_hold(reasons, snapshot)
                 held |= order
                 continue
-            order.credit_hold_ids.filtered(lambda h: h.state == "pending").sudo()._decide(
-                "cleared", self.env._("Within credit when confirmed again.")
-            )
+            if order.credit_state == "hold":
+                order.credit_hold_ids.filtered(lambda h: h.state == "pending").sudo()._decide(
+                    "cleared", self.env._("Within credit when confirmed again.")
+                )
             order.sudo().credit_state = "warning" if reasons else "approved"
             if reasons:
                 order._credit_post_reasons(reasons)
@@ -126,40 +145,56 @@ class SaleOrder(models.Model):
         currency = self.company_id.currency_id
         Reason = self.env["credit.hold.reason"]
         reason_values = [
-            {"code": r.code, "message": Reason._message(r, currency, partner)} for r in reasons
+            {"code": r.code, "message": Reason._message(r, currency, partner)}
+            for r in reasons
         ]
         hold = self.credit_hold_ids.filtered(lambda h: h.state == "pending")[:1].sudo()
         if hold:
             hold.reason_ids.unlink()
-            hold.write(dict(snapshot, reason_ids=[fields.Command.create(v) for v in reason_values]))
-        else:
-            hold = self.env["credit.hold"].sudo().create(
+            hold.write(
                 dict(
                     snapshot,
-                    order_id=self.id,
-                    partner_id=partner.id,
-                    company_id=self.company_id.id,
                     reason_ids=[fields.Command.create(v) for v in reason_values],
+                )
+            )
+        else:
+            hold = (
+                self.env["credit.hold"]
+                .sudo()
+                .create(
+                    dict(
+                        snapshot,
+                        order_id=self.id,
+                        partner_id=partner.id,
+                        company_id=self.company_id.id,
+                        reason_ids=[fields.Command.create(v) for v in reason_values],
+                    )
                 )
             )
             hold._credit_notify_managers()
         self.sudo().credit_state = "hold"
-        self._credit_post_reasons(reasons, hold_messages=[v["message"] for v in reason_values])
+        self._credit_post_reasons(
+            reasons, hold_messages=[v["message"] for v in reason_values]
+        )
 
     def _credit_post_reasons(self, reasons, hold_messages=None):
         currency = self.company_id.currency_id
         messages = hold_messages or [
-            self.env["credit.hold.reason"]._message(r, currency, self._credit_partner()) for r in reasons
+            self.env["credit.hold.reason"]._message(r, currency, self._credit_partner())
+            for r in reasons
         ]
         title = (
-            self.env._("Order put on credit hold:") if hold_messages else self.env._("Credit warning:")
+            self.env._("Order put on credit hold:")
+            if hold_messages
+            else self.env._("Credit warning:")
         )
         items = Markup("").join(Markup("<li>%s</li>") % m for m in messages)
         self.message_post(body=Markup("<p>%s</p><ul>%s</ul>") % (title, items))
 
     def _credit_hold_notification(self, held):
         message = "\n".join(
-            f"{order.name}: " + " ".join(order.credit_hold_ids[:1].reason_ids.mapped("message"))
+            f"{order.name}: "
+            + " ".join(order.credit_hold_ids[:1].reason_ids.mapped("message"))
             for order in held
         )
         return {
@@ -190,17 +225,25 @@ class SaleOrder(models.Model):
             if not partner._credit_policy():
                 order.credit_available = partner.credit_available
                 continue
-            reasons, snapshot = snapshot_order.with_company(order.company_id)._credit_evaluate(
+            reasons, snapshot = snapshot_order.with_company(
+                order.company_id
+            )._credit_evaluate(
                 order_amount=order.currency_id._convert(
-                    order.amount_total, order.company_id.currency_id, order.company_id,
+                    order.amount_total,
+                    order.company_id.currency_id,
+                    order.company_id,
                     fields.Date.context_today(order),
                 )
             )
             order.credit_available = snapshot["available"]
             currency = order.company_id.currency_id
-            order.credit_preview = "\n".join(
-                self.env["credit.hold.reason"]._message(r, currency, partner) for r in reasons
-            ) or False
+            order.credit_preview = (
+                "\n".join(
+                    self.env["credit.hold.reason"]._message(r, currency, partner)
+                    for r in reasons
+                )
+                or False
+            )
             order.credit_preview_blocking = any(r.blocking for r in reasons)
 
     # Orders that grow after confirmation
@@ -215,7 +258,9 @@ class SaleOrder(models.Model):
             reasons, snapshot = order._credit_evaluate(order_amount=0.0)
             if any(r.code == credit_rules.OVER_LIMIT for r in reasons):
                 order.sudo().credit_state = "exceeded"
-                order._credit_post_reasons([r for r in reasons if r.code == credit_rules.OVER_LIMIT])
+                order._credit_post_reasons(
+                    [r for r in reasons if r.code == credit_rules.OVER_LIMIT]
+                )
                 order.company_id._credit_schedule_review(
                     order,
                     self.env._(
@@ -224,8 +269,12 @@ class SaleOrder(models.Model):
                 )
 
     def write(self, vals):
-        if "credit_state" in vals and not self.env.su and not self.env.user.has_group(
-            "credit_control.group_credit_manager"
+        if (
+            "credit_state" in vals
+            and not self.env.su
+            and not self.env.user.has_group("credit_control.group_credit_manager")
         ):
-            raise AccessError(self.env._("Only a Credit Manager can change the credit status."))
+            raise AccessError(
+                self.env._("Only a Credit Manager can change the credit status.")
+            )
         return super().write(vals)

@@ -9,16 +9,23 @@ class SaleOrderLine(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         lines = super().create(vals_list)
-        lines.filtered(lambda line: line.price_total > 0).order_id._credit_check_growth()
+        lines.filtered(
+            lambda line: line.price_total > 0
+        ).order_id._credit_check_growth()
         return lines
 
     def write(self, vals):
         if not AMOUNT_FIELDS.intersection(vals):
             return super().write(vals)
-        before = {order: order.amount_total for order in self.order_id if order.state == "sale"}
+        before = {
+            order: order.amount_total
+            for order in self.order_id
+            if order.state == "sale"
+        }
         result = super().write(vals)
         grown = self.order_id.filtered(
-            lambda o: o in before and o.currency_id.compare_amounts(o.amount_total, before[o]) > 0
+            lambda o: o in before
+            and o.currency_id.compare_amounts(o.amount_total, before[o]) > 0
         )
         grown._credit_check_growth()
         return result

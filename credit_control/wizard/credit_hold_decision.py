@@ -7,7 +7,9 @@ class CreditHoldDecision(models.TransientModel):
 
     hold_ids = fields.Many2many("credit.hold", string="Holds", required=True)
     decision = fields.Selection(
-        [("release", "Release and confirm"), ("reject", "Reject")], required=True, default="release"
+        [("release", "Release and confirm"), ("reject", "Reject")],
+        required=True,
+        default="release",
     )
     note = fields.Text(required=True)
 

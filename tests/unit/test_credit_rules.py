@@ -17,7 +17,7 @@ def test_utilisation_and_available(rules):
 
 def test_merge_caps_overdue_by_net_receivable(rules):
     exposure = rules.merge_currency_rows(
-        [(300.0, 500.0, date(2026, 9, 1), 0.0, 0.0), (-100.0, 0.0, None, 50.0, 200.0)]
+        [(300.0, 500.0, date(2026, 9, 1), 0.0, 0.0, 1), (-50.0, None, None, 25.0, 100.0, 2.0)]
     )
     assert exposure.receivable == 200
     assert exposure.overdue == 200
@@ -26,8 +26,13 @@ def test_merge_caps_overdue_by_net_receivable(rules):
     assert exposure.overdue_days(TODAY) == 85
 
 
+def test_merge_rounds_totals(rules):
+    exposure = rules.merge_currency_rows([(10.004, 0.0, None, 0.0, 0.0, 1.0)], lambda x: round(x, 2))
+    assert exposure.receivable == 10.0
+
+
 def test_no_overdue_when_payments_cover_it(rules):
-    exposure = rules.merge_currency_rows([(-50.0, 100.0, date(2026, 9, 1), 0.0, 0.0)])
+    exposure = rules.merge_currency_rows([(-50.0, 100.0, date(2026, 9, 1), 0.0, 0.0, 1)])
     assert exposure.overdue == 0
     assert exposure.oldest_due_date is None
     assert exposure.overdue_days(TODAY) == 0
@@ -49,7 +54,9 @@ def test_over_limit_respects_tolerance(rules):
 
 def test_warning_only_warns(rules):
     policy = rules.Policy(warning_pct=80)
-    reasons = rules.evaluate(policy, rules.Exposure(orders_to_invoice=700), 1000, 100, TODAY)
+    reasons = rules.evaluate(
+        policy, rules.Exposure(orders_to_invoice=700), 1000, 100, TODAY
+    )
     assert codes(reasons) == [rules.NEAR_LIMIT]
     assert not reasons[0].blocking
     assert reasons[0].values["utilisation"] == 80
@@ -58,19 +65,27 @@ def test_warning_only_warns(rules):
 def test_customer_without_limit(rules):
     assert codes(rules.evaluate(rules.Policy(), rules.Exposure(), 0, 100, TODAY)) == []
     cash = rules.Policy(no_limit_action="hold")
-    assert codes(rules.evaluate(cash, rules.Exposure(), 0, 100, TODAY)) == [rules.NO_LIMIT]
+    assert codes(rules.evaluate(cash, rules.Exposure(), 0, 100, TODAY)) == [
+        rules.NO_LIMIT
+    ]
 
 
 def test_overdue_rules(rules):
     policy = rules.Policy(overdue_days=30, overdue_amount=400)
-    exposure = rules.Exposure(receivable=500, overdue=500, oldest_due_date=date(2026, 10, 1))
+    exposure = rules.Exposure(
+        receivable=500, overdue=500, oldest_due_date=date(2026, 10, 1)
+    )
     reasons = rules.evaluate(policy, exposure, 10000, 100, TODAY)
     assert codes(reasons) == [rules.OVERDUE_DAYS, rules.OVERDUE_AMOUNT]
     assert reasons[0].values["days"] == 55
-    recent = rules.Exposure(receivable=300, overdue=300, oldest_due_date=date(2026, 11, 1))
+    recent = rules.Exposure(
+        receivable=300, overdue=300, oldest_due_date=date(2026, 11, 1)
+    )
     assert codes(rules.evaluate(policy, recent, 10000, 100, TODAY)) == []
 
 
 def test_manual_hold_blocks_even_within_limit(rules):
-    reasons = rules.evaluate(rules.Policy(), rules.Exposure(), 1000, 10, TODAY, manual_hold=True)
+    reasons = rules.evaluate(
+        rules.Policy(), rules.Exposure(), 1000, 10, TODAY, manual_hold=True
+    )
     assert codes(reasons) == [rules.MANUAL_HOLD]

@@ -1,0 +1,13 @@
+from odoo import models
+
+
+class AccountMoveLine(models.Model):
+    _inherit = "account.move.line"
+
+    # Open items per customer, read index-only by the exposure query.
+    _credit_exposure_idx = models.Index(
+        "(partner_id, company_id) "
+        "INCLUDE (account_id, currency_id, amount_residual_currency, date_maturity) "
+        "WHERE reconciled IS NOT TRUE AND parent_state = 'posted' "
+        "AND amount_residual_currency <> 0"
+    )
