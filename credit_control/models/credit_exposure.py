@@ -159,6 +159,7 @@ class CreditExposure(models.Model):
     @api.model
     def action_refresh(self):
         """Recompute the rows of the current company and open them."""
+        self.check_access("read")
         self._refresh(self.env.company)
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "credit_control.credit_exposure_action"

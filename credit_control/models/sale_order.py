@@ -38,9 +38,9 @@ class SaleOrder(models.Model):
     # Extension points
 
     def _credit_partner(self):
-        """The customer whose credit the order uses."""
+        """The customer whose credit the order uses, in the order's company."""
         self.ensure_one()
-        return self.partner_invoice_id.commercial_partner_id
+        return self.partner_invoice_id.commercial_partner_id.with_company(self.company_id)
 
     def _credit_must_check(self):
         """Whether confirming the order has to pass the credit check."""
@@ -77,7 +77,7 @@ class SaleOrder(models.Model):
     def _credit_evaluate(self, order_amount=None):
         """Run the customer's policy on this order: ``(reasons, snapshot)``."""
         self.ensure_one()
-        partner = self._credit_partner().with_company(self.company_id)
+        partner = self._credit_partner()
         policy = partner._credit_policy()
         company = self.company_id
         exposure = (
@@ -134,6 +134,12 @@ class SaleOrder(models.Model):
         if held:
             return self._credit_hold_notification(held)
         return True
+
+    def _action_cancel(self):
+        self.credit_hold_ids.filtered(lambda h: h.state == "pending").sudo()._decide(
+            "cleared", self.env._("The order was cancelled.")
+        )
+        return super()._action_cancel()
 
     def _credit_confirm_unchecked(self):
         return self.sudo().with_context(credit_check_skip=True).action_confirm()

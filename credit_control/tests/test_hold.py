@@ -179,6 +179,22 @@ class TestHold(CreditCommon):
         self.assertEqual(first.state, "sale")
         self.assertEqual(second.credit_state, "hold")
 
+    def test_cancelling_the_order_clears_its_hold(self):
+        order = self.order(1500.0)
+        order.action_confirm()
+        order._action_cancel()
+        self.assertEqual(order.credit_hold_ids.state, "cleared")
+        self.assertFalse(order.credit_hold_ids.activity_ids)
+
+    def test_order_of_another_company_follows_that_company(self):
+        self.policy.no_limit_action = "hold"
+        other = self.setup_other_company(name="Branch")["company"]
+        order = self.order(50.0, company_id=other.id)
+        both = [self.env.company.id, other.id]
+        order.with_context(allowed_company_ids=both).action_confirm()
+        self.assertEqual(order.state, "sale")
+        self.assertFalse(order.credit_state)
+
     def test_quotation_preview(self):
         self.order(700.0, confirm=True)
         order = self.order(400.0)
