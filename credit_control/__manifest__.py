@@ -1,7 +1,8 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 {
     "name": "Credit Control",
-    "summary": "Live credit exposure, limits, credit policies and credit holds on sale orders",
+    "summary": "Live credit exposure, limits, credit policies and credit holds "
+    "on sale orders",
     "version": "19.0.1.0.0",
     "category": "Sales/Sales",
     "website": "https://github.com/credit-management/odoo-credit",

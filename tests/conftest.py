@@ -1,4 +1,4 @@
-"""Loads the add-ons' Odoo-free modules by path, so that these tests need neither Odoo nor a database."""
+"""Loads the add-ons' Odoo-free modules by path: no Odoo, no database needed."""
 
 import importlib.util
 from pathlib import Path

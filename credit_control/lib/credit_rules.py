@@ -1,8 +1,8 @@
 """Credit arithmetic and policy rules, free of Odoo so that they test in milliseconds.
 
-Amounts are plain floats already converted to the company currency; the caller rounds them
-with the currency.  Every rule that fires yields a :class:`Reason` with a stable code and
-the figures it was decided on; the Odoo layer turns the code into a translated message.
+Amounts are plain floats in the company currency.  Every rule that fires yields a
+:class:`Reason` with a stable code and the figures it was decided on; the Odoo layer
+turns the code into a translated message.
 """
 
 from dataclasses import dataclass, field
@@ -62,8 +62,8 @@ class Reason:
 def merge_currency_rows(rows, round_amount=float):
     """Sum per-currency rows into one exposure, capping overdue by the net receivable.
 
-    ``rows`` holds ``(receivable, overdue, oldest_due_date, draft, orders, rate)`` tuples,
-    amounts in their currency and ``rate`` converting them to the company currency;
+    ``rows`` holds ``(receivable, overdue, oldest_due_date, draft, orders, rate)``
+    tuples, amounts in their currency and ``rate`` converting them to the company's;
     ``round_amount`` rounds the totals.  An unreconciled payment lowers the receivable
     and so, through the cap, the overdue part.
     """
@@ -79,12 +79,16 @@ def merge_currency_rows(rows, round_amount=float):
     receivable = round_amount(receivable)
     overdue = round_amount(max(min(overdue, receivable), 0.0))
     return Exposure(
-        receivable, overdue, oldest if overdue else None, round_amount(draft), round_amount(orders)
+        receivable,
+        overdue,
+        oldest if overdue else None,
+        round_amount(draft),
+        round_amount(orders),
     )
 
 
 def effective_limit(limit, temporary_limit, temporary_end, today):
-    """The permanent limit plus the temporary one while it runs (its end day included)."""
+    """The permanent limit plus the temporary one until its end day, included."""
     if temporary_limit and temporary_end and temporary_end >= today:
         return limit + temporary_limit
     return limit
@@ -102,7 +106,7 @@ def utilisation_pct(limit, exposure_total):
 
 
 def evaluate(policy, exposure, limit, order_amount, today, manual_hold=False):
-    """Return the reasons a new order of ``order_amount`` should be held or warned about."""
+    """Why a new order of ``order_amount`` should be held or warned about."""
     reasons = []
     projected = exposure.total + order_amount
     figures = {

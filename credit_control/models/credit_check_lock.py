@@ -5,9 +5,10 @@ from odoo.tools import SQL
 class CreditCheckLock(models.Model):
     """One row per customer and company that every credit check writes.
 
-    Writing it serialises the check-and-confirm of two transactions for the same customer:
-    the second waits for the first and, once the first commits, fails with a serialisation
-    error, so Odoo retries it on a fresh snapshot that includes the first order.
+    Writing it serialises the check-and-confirm of two transactions for the same
+    customer: the second waits for the first and, once the first commits, fails with a
+    serialisation error, so Odoo retries it on a fresh snapshot that includes the first
+    order.
     """
 
     _name = "credit.check.lock"

@@ -5,11 +5,12 @@ from odoo.tools import SQL
 
 from ..lib import credit_rules
 
-# Posted receivables not yet reconciled (open invoices, unapplied payments and credit notes),
-# draft customer invoices not coming from an order, and confirmed orders not yet invoiced, all
-# grouped by commercial partner and document currency.  The order amount is the stored
-# untaxed amount to invoice grossed up by the line's own tax ratio; a down payment line carries
-# a negative amount to invoice once its invoice is posted, so it is never counted twice.
+# Posted receivables not yet reconciled (open invoices, unapplied payments and credit
+# notes), draft customer invoices not coming from an order, and confirmed orders not
+# yet invoiced, grouped by commercial partner and document currency.  The order amount
+# is the stored untaxed amount to invoice grossed up by the line's own tax ratio; a
+# down payment line carries a negative amount to invoice once its invoice is posted,
+# so it is never counted twice.
 _EXPOSURE_SQL = """
 WITH family AS NOT MATERIALIZED (
     SELECT id, commercial_partner_id
@@ -21,10 +22,12 @@ receivable AS (
            aml.currency_id,
            SUM(aml.amount_residual_currency) AS receivable,
            SUM(aml.amount_residual_currency)
-               FILTER (WHERE aml.date_maturity < %(today)s AND aml.amount_residual_currency > 0)
+               FILTER (WHERE aml.date_maturity < %(today)s
+                         AND aml.amount_residual_currency > 0)
                AS overdue,
            MIN(aml.date_maturity)
-               FILTER (WHERE aml.date_maturity < %(today)s AND aml.amount_residual_currency > 0)
+               FILTER (WHERE aml.date_maturity < %(today)s
+                         AND aml.amount_residual_currency > 0)
                AS oldest_due_date,
            0.0 AS draft,
            0.0 AS orders
@@ -60,7 +63,8 @@ orders AS (
            so.currency_id,
            0.0, 0.0, NULL::date, 0.0,
            SUM(sol.untaxed_amount_to_invoice * CASE
-                   WHEN sol.price_subtotal <> 0 THEN sol.price_total / sol.price_subtotal
+                   WHEN sol.price_subtotal <> 0
+                       THEN sol.price_total / sol.price_subtotal
                    ELSE 1 + COALESCE((
                        SELECT SUM(tax.amount) / 100
                          FROM account_tax_sale_order_line_rel tax_rel
@@ -114,10 +118,10 @@ class CreditExposure(models.Model):
 
     @api.model
     def _compute_exposures(self, company, partner_ids=None):
-        """Exposure per commercial partner id, in ``company`` currency, at today's rates.
+        """Exposure per commercial partner id, in company currency, at today's rates.
 
-        ``partner_ids`` limits the question to these commercial partners; ``None`` asks it
-        for every customer of the company.  One SQL query whatever the number of partners.
+        ``partner_ids`` limits the question to these commercial partners; ``None``
+        asks it for every customer of the company.  One SQL query whatever their number.
         """
         if partner_ids is None:
             partner_filter = SQL("TRUE")
@@ -201,12 +205,14 @@ class CreditExposure(models.Model):
         if values:
             cr.execute(
                 SQL(
-                    """INSERT INTO credit_exposure (partner_id, company_id, user_id, credit_limit,
-                           receivable, overdue, overdue_days, draft_invoices, orders_to_invoice,
-                           exposure, available, utilisation, refreshed_at)
-                       SELECT * FROM unnest(%s::int[], %s::int[], %s::int[], %s::numeric[],
-                           %s::numeric[], %s::numeric[], %s::int[], %s::numeric[], %s::numeric[],
-                           %s::numeric[], %s::numeric[], %s::float[], %s::timestamp[])""",
+                    """INSERT INTO credit_exposure (partner_id, company_id, user_id,
+                           credit_limit, receivable, overdue, overdue_days,
+                           draft_invoices, orders_to_invoice, exposure, available,
+                           utilisation, refreshed_at)
+                       SELECT * FROM unnest(%s::int[], %s::int[], %s::int[],
+                           %s::numeric[], %s::numeric[], %s::numeric[], %s::int[],
+                           %s::numeric[], %s::numeric[], %s::numeric[], %s::numeric[],
+                           %s::float[], %s::timestamp[])""",
                     *(list(column) for column in zip(*values, strict=False)),
                 )
             )
@@ -214,5 +220,7 @@ class CreditExposure(models.Model):
 
     @api.model
     def _cron_refresh(self):
-        for company in self.env["res.company"].search([]):
+        for company in self.env["res.company"].search(
+            [("credit_policy_id", "!=", False)]
+        ):
             self._refresh(company)

@@ -5,7 +5,7 @@ MANAGER_GROUP = "credit_control.group_credit_manager"
 
 
 class CreditHold(models.Model):
-    """A credit decision to take: an order held at confirmation, with the figures it was held on."""
+    """A credit decision to take: an order held at confirmation, with its figures."""
 
     _name = "credit.hold"
     _description = "Credit Hold"
@@ -104,8 +104,8 @@ class CreditHold(models.Model):
             ):
                 raise UserError(
                     self.env._(
-                        "Order %(order)s has grown since it was held; confirm it again to have it "
-                        "checked.",
+                        "Order %(order)s has grown since it was held; "
+                        "confirm it again to have it checked.",
                         order=order.name,
                     )
                 )
@@ -138,6 +138,7 @@ class CreditHold(models.Model):
     def action_open_decision(self):
         return {
             "type": "ir.actions.act_window",
+            "name": self.env._("Credit Decision"),
             "res_model": "credit.hold.decision",
             "view_mode": "form",
             "target": "new",

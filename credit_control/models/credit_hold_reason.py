@@ -38,7 +38,8 @@ class CreditHoldReason(models.Model):
             return self.env._(
                 "%(partner)s is on credit hold: %(reason)s",
                 partner=partner.display_name,
-                reason=partner.sudo().credit_hold_reason or self.env._("no reason given"),
+                reason=partner.sudo().credit_hold_reason
+                or self.env._("no reason given"),
             )
         if code == credit_rules.NO_LIMIT:
             return self.env._(
@@ -59,7 +60,8 @@ class CreditHoldReason(models.Model):
             )
         if code == credit_rules.OVERDUE_DAYS:
             return self.env._(
-                "The oldest overdue invoice is %(days)s days late (allowed: %(max_days)s); "
+                "The oldest overdue invoice is %(days)s days late "
+                "(allowed: %(max_days)s); "
                 "%(overdue)s is overdue.",
                 days=values["days"],
                 max_days=values["max_days"],
@@ -72,7 +74,8 @@ class CreditHoldReason(models.Model):
                 max_overdue=money("max_overdue"),
             )
         return self.env._(
-            "This order brings the credit utilisation to %(utilisation)s %% of the limit "
+            "This order brings the credit utilisation to %(utilisation)s %% "
+            "of the limit "
             "of %(limit)s.",
             utilisation=round(values["utilisation"]),
             limit=money("limit"),

@@ -25,13 +25,15 @@ class CreditPolicy(models.Model):
     overdue_days = fields.Integer(
         string="Hold After Days Overdue",
         tracking=True,
-        help="Hold orders of customers whose oldest overdue invoice is older than this. "
+        help="Hold orders of customers whose oldest overdue invoice is older "
+        "than this. "
         "0 disables the rule.",
     )
     overdue_amount = fields.Monetary(
         string="Hold Above Overdue Amount",
         tracking=True,
-        help="Hold orders of customers whose overdue amount is above this. 0 disables the rule.",
+        help="Hold orders of customers whose overdue amount is above this. "
+        "0 disables the rule.",
     )
     no_limit_action = fields.Selection(
         [("unlimited", "Unlimited credit"), ("hold", "Hold (cash customer)")],
@@ -44,7 +46,8 @@ class CreditPolicy(models.Model):
         string="Warning At Utilisation (%)",
         default=80.0,
         tracking=True,
-        help="Warn, without holding, when an order brings the utilisation to this level. "
+        help="Warn, without holding, when an order brings the utilisation "
+        "to this level. "
         "0 disables the warning.",
     )
     note = fields.Html()

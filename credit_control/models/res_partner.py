@@ -28,7 +28,8 @@ class ResPartner(models.Model):
     credit_hold = fields.Boolean(
         company_dependent=True,
         copy=False,
-        help="Hold every new order of this customer until a credit manager releases it.",
+        help="Hold every new order of this customer until a credit manager "
+        "releases it.",
     )
     credit_hold_reason = fields.Char(
         string="Hold Reason", company_dependent=True, copy=False

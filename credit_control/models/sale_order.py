@@ -40,7 +40,9 @@ class SaleOrder(models.Model):
     def _credit_partner(self):
         """The customer whose credit the order uses, in the order's company."""
         self.ensure_one()
-        return self.partner_invoice_id.commercial_partner_id.with_company(self.company_id)
+        return self.partner_invoice_id.commercial_partner_id.with_company(
+            self.company_id
+        )
 
     def _credit_must_check(self):
         """Whether confirming the order has to pass the credit check."""
@@ -122,7 +124,9 @@ class SaleOrder(models.Model):
                 held |= order
                 continue
             if order.credit_state == "hold":
-                order.credit_hold_ids.filtered(lambda h: h.state == "pending").sudo()._decide(
+                order.credit_hold_ids.filtered(
+                    lambda h: h.state == "pending"
+                ).sudo()._decide(
                     "cleared", self.env._("Within credit when confirmed again.")
                 )
             order.sudo().credit_state = "warning" if reasons else "approved"
@@ -145,7 +149,7 @@ class SaleOrder(models.Model):
         return self.sudo().with_context(credit_check_skip=True).action_confirm()
 
     def _credit_hold(self, reasons, snapshot):
-        """Keep the order a quotation, on hold, and ask the credit managers to decide."""
+        """Keep the order a quotation, on hold, and ask the credit managers."""
         self.ensure_one()
         partner = self._credit_partner()
         currency = self.company_id.currency_id
@@ -255,7 +259,7 @@ class SaleOrder(models.Model):
     # Orders that grow after confirmation
 
     def _credit_check_growth(self):
-        """Flag confirmed orders whose customer is now over its limit and tell the managers."""
+        """Flag confirmed orders whose customer is now over its limit."""
         for order in self.filtered(
             lambda o: o.state == "sale"
             and o.credit_state != "exceeded"
@@ -270,7 +274,8 @@ class SaleOrder(models.Model):
                 order.company_id._credit_schedule_review(
                     order,
                     self.env._(
-                        "The order grew after confirmation and the customer is over its credit limit."
+                        "The order grew after confirmation and the customer is "
+                        "over its credit limit."
                     ),
                 )
 

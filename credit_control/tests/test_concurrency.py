@@ -9,7 +9,7 @@ from odoo.tests import BaseCase, get_db_name, tagged
 
 @tagged("post_install", "-at_install")
 class TestConcurrentConfirmations(BaseCase):
-    """Two sessions confirm orders of the same customer at once, on real committed data."""
+    """Two sessions confirm orders of one customer at once, on committed data."""
 
     @classmethod
     def setUpClass(cls):

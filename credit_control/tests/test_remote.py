@@ -11,11 +11,19 @@ class TestRemoteConfirmation(HttpCase):
         super().setUpClass()
         policy = cls.env["credit.policy"].create({"name": "Remote"})
         cls.customer = cls.env["res.partner"].create(
-            {"name": "Remote Customer", "is_company": True, "email": "remote@example.com"}
+            {
+                "name": "Remote Customer",
+                "is_company": True,
+                "email": "remote@example.com",
+            }
         )
         cls.customer.write({"credit_limit": 100.0, "credit_policy_id": policy.id})
         product = cls.env["product.product"].create(
-            {"name": "Remote pallet", "list_price": 500.0, "taxes_id": [Command.clear()]}
+            {
+                "name": "Remote pallet",
+                "list_price": 500.0,
+                "taxes_id": [Command.clear()],
+            }
         )
         cls.order = cls.env["sale.order"].create(
             {
@@ -35,7 +43,12 @@ class TestRemoteConfirmation(HttpCase):
     def test_xmlrpc_confirmation_keeps_the_hold(self):
         admin = self.env.ref("base.user_admin")
         result = self.xmlrpc_object.execute_kw(
-            self.env.cr.dbname, admin.id, "admin", "sale.order", "action_confirm", [self.order.ids]
+            self.env.cr.dbname,
+            admin.id,
+            "admin",
+            "sale.order",
+            "action_confirm",
+            [self.order.ids],
         )
         self.assertEqual(result["params"]["type"], "warning")
         self.assert_held()
@@ -48,7 +61,11 @@ class TestRemoteConfirmation(HttpCase):
         )
         response = self.make_jsonrpc_request(
             f"/my/orders/{self.order.id}/accept",
-            {"access_token": self.order.access_token, "name": "Signer", "signature": png},
+            {
+                "access_token": self.order.access_token,
+                "name": "Signer",
+                "signature": png,
+            },
         )
         self.assertNotIn("error", response)
         self.assert_held()

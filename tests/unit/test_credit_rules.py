@@ -17,7 +17,10 @@ def test_utilisation_and_available(rules):
 
 def test_merge_caps_overdue_by_net_receivable(rules):
     exposure = rules.merge_currency_rows(
-        [(300.0, 500.0, date(2026, 9, 1), 0.0, 0.0, 1), (-50.0, None, None, 25.0, 100.0, 2.0)]
+        [
+            (300.0, 500.0, date(2026, 9, 1), 0.0, 0.0, 1),
+            (-50.0, None, None, 25.0, 100.0, 2.0),
+        ]
     )
     assert exposure.receivable == 200
     assert exposure.overdue == 200
@@ -27,12 +30,16 @@ def test_merge_caps_overdue_by_net_receivable(rules):
 
 
 def test_merge_rounds_totals(rules):
-    exposure = rules.merge_currency_rows([(10.004, 0.0, None, 0.0, 0.0, 1.0)], lambda x: round(x, 2))
+    exposure = rules.merge_currency_rows(
+        [(10.004, 0.0, None, 0.0, 0.0, 1.0)], lambda x: round(x, 2)
+    )
     assert exposure.receivable == 10.0
 
 
 def test_no_overdue_when_payments_cover_it(rules):
-    exposure = rules.merge_currency_rows([(-50.0, 100.0, date(2026, 9, 1), 0.0, 0.0, 1)])
+    exposure = rules.merge_currency_rows(
+        [(-50.0, 100.0, date(2026, 9, 1), 0.0, 0.0, 1)]
+    )
     assert exposure.overdue == 0
     assert exposure.oldest_due_date is None
     assert exposure.overdue_days(TODAY) == 0
