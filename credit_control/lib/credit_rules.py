@@ -63,28 +63,27 @@ def merge_currency_rows(rows, round_amount=float):
     """Sum per-currency rows into one exposure, capping overdue by the net receivable.
 
     ``rows`` holds ``(receivable, overdue, oldest_due_date, draft, orders, rate)``
-    tuples, amounts in their currency and ``rate`` converting them to the company's;
-    ``round_amount`` rounds the totals.  An unreconciled payment lowers the receivable
-    and so, through the cap, the overdue part.
+    tuples, amounts rounded in their currency and ``rate`` converting them to the
+    company's; ``round_amount`` rounds what a conversion produced.  An unreconciled
+    payment lowers the receivable and so, through the cap, the overdue part.
     """
     receivable = overdue = draft = orders = 0.0
     oldest = None
+    converted = False
     for rec, ovd, due, drf, sol, rate in rows:
         receivable += (rec or 0.0) * rate
         overdue += (ovd or 0.0) * rate
         draft += (drf or 0.0) * rate
         orders += (sol or 0.0) * rate
+        converted = converted or rate != 1
         if due and (oldest is None or due < oldest):
             oldest = due
-    receivable = round_amount(receivable)
-    overdue = round_amount(max(min(overdue, receivable), 0.0))
-    return Exposure(
-        receivable,
-        overdue,
-        oldest if overdue else None,
-        round_amount(draft),
-        round_amount(orders),
-    )
+    if converted:
+        receivable, overdue, draft, orders = map(
+            round_amount, (receivable, overdue, draft, orders)
+        )
+    overdue = max(min(overdue, receivable), 0.0)
+    return Exposure(receivable, overdue, oldest if overdue else None, draft, orders)
 
 
 def effective_limit(limit, temporary_limit, temporary_end, today):

@@ -1,4 +1,3 @@
-from . import account_move
 from . import account_move_line
 from . import credit_policy
 from . import credit_check_lock

@@ -11,3 +11,8 @@ class AccountMoveLine(models.Model):
         "WHERE reconciled IS NOT TRUE AND parent_state = 'posted' "
         "AND amount_residual_currency <> 0"
     )
+    # Product lines of draft moves per customer, for the draft invoices' part.
+    _credit_draft_idx = models.Index(
+        "(partner_id, company_id) INCLUDE (move_id, currency_id, price_total) "
+        "WHERE parent_state = 'draft' AND display_type = 'product'"
+    )

@@ -1,7 +1,8 @@
 from collections import defaultdict
+from functools import partial
 
 from odoo import api, fields, models
-from odoo.tools import SQL
+from odoo.tools import SQL, float_round
 
 from ..lib import credit_rules
 
@@ -42,27 +43,30 @@ receivable AS (
   GROUP BY 1, 2
 ),
 draft AS (
-    SELECT f.commercial_partner_id,
-           aml.currency_id,
-           0.0, 0.0, NULL::date,
-           SUM(CASE WHEN am.move_type = 'out_refund' THEN -aml.price_total
-                    ELSE aml.price_total END),
+    SELECT partner_id, currency_id, 0.0, 0.0, NULL::date,
+           SUM(CASE WHEN move_type = 'out_refund' THEN -price_total
+                    ELSE price_total END),
            0.0
-      FROM account_move am
-      JOIN family f ON f.id = am.commercial_partner_id
-      JOIN account_move_line aml ON aml.move_id = am.id AND aml.display_type = 'product'
-     WHERE am.state = 'draft'
-       AND am.move_type IN ('out_invoice', 'out_refund')
-       AND am.company_id = %(company_id)s
-       AND NOT EXISTS (SELECT 1 FROM sale_order_line_invoice_rel rel
-                        WHERE rel.invoice_line_id = aml.id)
+      FROM (SELECT f.commercial_partner_id AS partner_id,
+                   aml.currency_id,
+                   aml.price_total,
+                   (SELECT am.move_type FROM account_move am WHERE am.id = aml.move_id)
+                       AS move_type
+              FROM account_move_line aml
+              JOIN family f ON f.id = aml.partner_id
+             WHERE aml.parent_state = 'draft'
+               AND aml.display_type = 'product'
+               AND aml.company_id = %(company_id)s
+               AND NOT EXISTS (SELECT 1 FROM sale_order_line_invoice_rel rel
+                                WHERE rel.invoice_line_id = aml.id)) draft_line
+     WHERE move_type IN ('out_invoice', 'out_refund')
   GROUP BY 1, 2
 ),
 orders AS (
     SELECT f.commercial_partner_id,
            so.currency_id,
            0.0, 0.0, NULL::date, 0.0,
-           SUM(sol.untaxed_amount_to_invoice * CASE
+           ROUND(SUM(sol.untaxed_amount_to_invoice * CASE
                    WHEN sol.price_subtotal <> 0
                        THEN sol.price_total / sol.price_subtotal
                    ELSE 1 + COALESCE((
@@ -71,14 +75,15 @@ orders AS (
                          JOIN account_tax tax ON tax.id = tax_rel.account_tax_id
                         WHERE tax_rel.sale_order_line_id = sol.id
                           AND tax.amount_type = 'percent'), 0)
-               END)
+               END) / currency.rounding) * currency.rounding
       FROM sale_order so
       JOIN family f ON f.id = so.partner_invoice_id
+      JOIN res_currency currency ON currency.id = so.currency_id
       JOIN sale_order_line sol ON sol.order_id = so.id
      WHERE so.state = 'sale'
        AND so.company_id = %(company_id)s
        AND sol.untaxed_amount_to_invoice <> 0
-  GROUP BY 1, 2
+  GROUP BY 1, 2, currency.rounding
 )
 SELECT * FROM receivable
 UNION ALL SELECT * FROM draft
@@ -145,8 +150,9 @@ class CreditExposure(models.Model):
         per_partner = defaultdict(list)
         for partner_id, currency_id, *amounts in rows:
             per_partner[partner_id].append((*amounts, rates[currency_id]))
+        round_amount = partial(float_round, precision_rounding=currency.rounding)
         return {
-            partner_id: credit_rules.merge_currency_rows(partner_rows, currency.round)
+            partner_id: credit_rules.merge_currency_rows(partner_rows, round_amount)
             for partner_id, partner_rows in per_partner.items()
         }
 

@@ -13,6 +13,15 @@ MANAGER_FIELDS = {
 CONTROLLER_FIELDS = {"credit_hold", "credit_hold_reason"}
 
 
+def _credit_figure(string):
+    """A figure of the customer's credit, in the current company's currency."""
+    return fields.Monetary(
+        string=string,
+        currency_field="credit_currency_id",
+        compute="_compute_credit_figures",
+    )
+
+
 class ResPartner(models.Model):
     _inherit = "res.partner"
 
@@ -46,43 +55,16 @@ class ResPartner(models.Model):
     credit_currency_id = fields.Many2one(
         "res.currency", compute="_compute_credit_figures"
     )
-    credit_effective_limit = fields.Monetary(
-        string="Effective Limit",
-        currency_field="credit_currency_id",
-        compute="_compute_credit_figures",
-    )
-    credit_receivable = fields.Monetary(
-        string="Open Receivable",
-        currency_field="credit_currency_id",
-        compute="_compute_credit_figures",
-    )
-    credit_overdue = fields.Monetary(
-        string="Overdue",
-        currency_field="credit_currency_id",
-        compute="_compute_credit_figures",
-    )
+    credit_effective_limit = _credit_figure("Effective Limit")
+    credit_receivable = _credit_figure("Open Receivable")
+    credit_overdue = _credit_figure("Overdue")
     credit_overdue_days = fields.Integer(
         string="Days Overdue", compute="_compute_credit_figures"
     )
-    credit_draft_invoices = fields.Monetary(
-        string="Draft Invoices",
-        currency_field="credit_currency_id",
-        compute="_compute_credit_figures",
-    )
-    credit_orders_to_invoice = fields.Monetary(
-        string="Orders Not Invoiced",
-        currency_field="credit_currency_id",
-        compute="_compute_credit_figures",
-    )
-    credit_exposure = fields.Monetary(
-        currency_field="credit_currency_id",
-        compute="_compute_credit_figures",
-    )
-    credit_available = fields.Monetary(
-        string="Available Credit",
-        currency_field="credit_currency_id",
-        compute="_compute_credit_figures",
-    )
+    credit_draft_invoices = _credit_figure("Draft Invoices")
+    credit_orders_to_invoice = _credit_figure("Orders Not Invoiced")
+    credit_exposure = _credit_figure("Credit Exposure")
+    credit_available = _credit_figure("Available Credit")
     credit_utilisation = fields.Float(
         string="Credit Utilisation (%)", compute="_compute_credit_figures"
     )

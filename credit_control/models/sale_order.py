@@ -40,9 +40,8 @@ class SaleOrder(models.Model):
     def _credit_partner(self):
         """The customer whose credit the order uses, in the order's company."""
         self.ensure_one()
-        return self.partner_invoice_id.commercial_partner_id.with_company(
-            self.company_id
-        )
+        partner = self.partner_invoice_id.commercial_partner_id._origin
+        return partner.with_company(self.company_id)
 
     def _credit_must_check(self):
         """Whether confirming the order has to pass the credit check."""
@@ -124,14 +123,14 @@ class SaleOrder(models.Model):
                 held |= order
                 continue
             if order.credit_state == "hold":
-                order.credit_hold_ids.filtered(
-                    lambda h: h.state == "pending"
-                ).sudo()._decide(
-                    "cleared", self.env._("Within credit when confirmed again.")
+                order._credit_clear_holds(
+                    self.env._("Within credit when confirmed again.")
                 )
             order.sudo().credit_state = "warning" if reasons else "approved"
             if reasons:
-                order._credit_post_reasons(reasons)
+                order._credit_log(
+                    self.env._("Credit warning:"), order._credit_messages(reasons)
+                )
             super(SaleOrder, order).action_confirm()
         if self - checked:
             super(SaleOrder, self - checked).action_confirm()
@@ -140,10 +139,13 @@ class SaleOrder(models.Model):
         return True
 
     def _action_cancel(self):
-        self.credit_hold_ids.filtered(lambda h: h.state == "pending").sudo()._decide(
-            "cleared", self.env._("The order was cancelled.")
-        )
+        self._credit_clear_holds(self.env._("The order was cancelled."))
         return super()._action_cancel()
+
+    def _credit_clear_holds(self, note):
+        """Close the holds still waiting for review: nothing is left to decide."""
+        pending = self.credit_hold_ids.filtered(lambda h: h.state == "pending")
+        pending.sudo()._decide("cleared", note)
 
     def _credit_confirm_unchecked(self):
         return self.sudo().with_context(credit_check_skip=True).action_confirm()
@@ -152,11 +154,10 @@ class SaleOrder(models.Model):
         """Keep the order a quotation, on hold, and ask the credit managers."""
         self.ensure_one()
         partner = self._credit_partner()
-        currency = self.company_id.currency_id
-        Reason = self.env["credit.hold.reason"]
+        messages = self._credit_messages(reasons)
         reason_values = [
-            {"code": r.code, "message": Reason._message(r, currency, partner)}
-            for r in reasons
+            {"code": reason.code, "message": message}
+            for reason, message in zip(reasons, messages, strict=True)
         ]
         hold = self.credit_hold_ids.filtered(lambda h: h.state == "pending")[:1].sudo()
         if hold:
@@ -183,21 +184,17 @@ class SaleOrder(models.Model):
             )
             hold._credit_notify_managers()
         self.sudo().credit_state = "hold"
-        self._credit_post_reasons(
-            reasons, hold_messages=[v["message"] for v in reason_values]
-        )
+        self._credit_log(self.env._("Order put on credit hold:"), messages)
 
-    def _credit_post_reasons(self, reasons, hold_messages=None):
+    def _credit_messages(self, reasons):
+        """The sentences explaining ``reasons``, in the company currency."""
+        self.ensure_one()
+        Reason = self.env["credit.hold.reason"]
         currency = self.company_id.currency_id
-        messages = hold_messages or [
-            self.env["credit.hold.reason"]._message(r, currency, self._credit_partner())
-            for r in reasons
-        ]
-        title = (
-            self.env._("Order put on credit hold:")
-            if hold_messages
-            else self.env._("Credit warning:")
-        )
+        partner = self._credit_partner()
+        return [Reason._message(reason, currency, partner) for reason in reasons]
+
+    def _credit_log(self, title, messages):
         items = Markup("").join(Markup("<li>%s</li>") % m for m in messages)
         self.message_post(body=Markup("<p>%s</p><ul>%s</ul>") % (title, items))
 
@@ -230,30 +227,13 @@ class SaleOrder(models.Model):
             partner = order.partner_invoice_id.commercial_partner_id._origin
             if order.state not in ("draft", "sent") or not partner:
                 continue
-            snapshot_order = order._origin if order._origin else order
             partner = partner.with_company(order.company_id)
             if not partner._credit_policy():
                 order.credit_available = partner.credit_available
                 continue
-            reasons, snapshot = snapshot_order.with_company(
-                order.company_id
-            )._credit_evaluate(
-                order_amount=order.currency_id._convert(
-                    order.amount_total,
-                    order.company_id.currency_id,
-                    order.company_id,
-                    fields.Date.context_today(order),
-                )
-            )
+            reasons, snapshot = order._credit_evaluate()
             order.credit_available = snapshot["available"]
-            currency = order.company_id.currency_id
-            order.credit_preview = (
-                "\n".join(
-                    self.env["credit.hold.reason"]._message(r, currency, partner)
-                    for r in reasons
-                )
-                or False
-            )
+            order.credit_preview = "\n".join(order._credit_messages(reasons)) or False
             order.credit_preview_blocking = any(r.blocking for r in reasons)
 
     # Orders that grow after confirmation
@@ -265,11 +245,12 @@ class SaleOrder(models.Model):
             and o.credit_state != "exceeded"
             and o._credit_partner()._credit_policy()
         ):
-            reasons, snapshot = order._credit_evaluate(order_amount=0.0)
-            if any(r.code == credit_rules.OVER_LIMIT for r in reasons):
+            reasons, _snapshot = order._credit_evaluate(order_amount=0.0)
+            over = [r for r in reasons if r.code == credit_rules.OVER_LIMIT]
+            if over:
                 order.sudo().credit_state = "exceeded"
-                order._credit_post_reasons(
-                    [r for r in reasons if r.code == credit_rules.OVER_LIMIT]
+                order._credit_log(
+                    self.env._("Over the credit limit:"), order._credit_messages(over)
                 )
                 order.company_id._credit_schedule_review(
                     order,

@@ -29,11 +29,14 @@ def test_merge_caps_overdue_by_net_receivable(rules):
     assert exposure.overdue_days(TODAY) == 85
 
 
-def test_merge_rounds_totals(rules):
-    exposure = rules.merge_currency_rows(
-        [(10.004, 0.0, None, 0.0, 0.0, 1.0)], lambda x: round(x, 2)
-    )
-    assert exposure.receivable == 10.0
+def test_merge_rounds_converted_totals_only(rules):
+    def cents(amount):
+        return round(amount, 2)
+
+    converted = rules.merge_currency_rows([(10.01, 0.0, None, 0.0, 0.0, 1 / 3)], cents)
+    assert converted.receivable == 3.34
+    exact = rules.merge_currency_rows([(10.01, 0.0, None, 0.0, 0.0, 1)], cents)
+    assert exact.receivable == 10.01
 
 
 def test_no_overdue_when_payments_cover_it(rules):
