@@ -96,12 +96,10 @@ class CreditHold(models.Model):
                         "Order %(order)s is no longer a quotation.", order=order.name
                     )
                 )
-            if (
-                order.currency_id.compare_amounts(
-                    order._credit_order_amount(), hold.order_amount
-                )
-                > 0
-            ):
+            grown = hold.currency_id.compare_amounts(
+                order._credit_order_amount(), hold.order_amount
+            )
+            if grown > 0:
                 raise UserError(
                     self.env._(
                         "Order %(order)s has grown since it was held; "

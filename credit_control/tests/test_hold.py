@@ -195,6 +195,15 @@ class TestHold(CreditCommon):
         self.assertEqual(order.state, "sale")
         self.assertFalse(order.credit_state)
 
+    def test_check_queries(self):
+        order = self.order(100.0)
+        order._credit_evaluate()
+        self.env.flush_all()
+        with self.assertQueryCount(1):  # the exposure, records being in cache
+            order._credit_evaluate()
+        with self.assertQueryCount(1):
+            order._credit_to_lock()
+
     def test_quotation_preview(self):
         self.order(700.0, confirm=True)
         order = self.order(400.0)
