@@ -15,7 +15,8 @@ as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 
 ensure_debian_packages() {
   local missing=()
-  for pkg in postgresql libpq-dev libldap2-dev libsasl2-dev python3-venv gettext; do
+  for pkg in postgresql libpq-dev libldap2-dev libsasl2-dev python3-venv python3-dev \
+    build-essential git gettext; do
     dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
   done
   if [ ${#missing[@]} -gt 0 ]; then
