@@ -9,9 +9,10 @@ from ..lib import credit_rules
 # Posted receivables not yet reconciled (open invoices, unapplied payments and credit
 # notes), draft customer invoices not coming from an order, and confirmed orders not
 # yet invoiced, grouped by commercial partner and document currency.  The order amount
-# is the stored untaxed amount to invoice grossed up by the line's own tax ratio; a
-# down payment line carries a negative amount to invoice once its invoice is posted,
-# so it is never counted twice.
+# is the stored untaxed amount to invoice, plus what is not delivered yet of lines
+# invoiced on delivery, grossed up by the line's own tax ratio; a down payment line
+# carries a negative amount to invoice once its invoice is posted, so it is never
+# counted twice.
 _EXPOSURE_SQL = """
 WITH family AS NOT MATERIALIZED (
     SELECT id, commercial_partner_id
@@ -66,7 +67,13 @@ orders AS (
     SELECT f.commercial_partner_id,
            so.currency_id,
            0.0, 0.0, NULL::date, 0.0,
-           ROUND(SUM(sol.untaxed_amount_to_invoice * CASE
+           ROUND(SUM((sol.untaxed_amount_to_invoice + CASE
+                          WHEN tmpl.invoice_policy = 'delivery'
+                           AND sol.product_uom_qty > sol.qty_delivered
+                          THEN (sol.product_uom_qty - sol.qty_delivered)
+                               * sol.price_subtotal / sol.product_uom_qty
+                          ELSE 0 END)
+                     * CASE
                    WHEN sol.price_subtotal <> 0
                        THEN sol.price_total / sol.price_subtotal
                    ELSE 1 + COALESCE((
@@ -80,9 +87,12 @@ orders AS (
       JOIN family f ON f.id = so.partner_invoice_id
       JOIN res_currency currency ON currency.id = so.currency_id
       JOIN sale_order_line sol ON sol.order_id = so.id
+      LEFT JOIN product_product product ON product.id = sol.product_id
+      LEFT JOIN product_template tmpl ON tmpl.id = product.product_tmpl_id
      WHERE so.state = 'sale'
        AND so.company_id = %(company_id)s
-       AND sol.untaxed_amount_to_invoice <> 0
+       AND (sol.untaxed_amount_to_invoice <> 0
+            OR sol.qty_delivered < sol.product_uom_qty)
   GROUP BY 1, 2, currency.rounding
 )
 SELECT * FROM receivable

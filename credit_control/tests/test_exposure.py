@@ -80,6 +80,32 @@ class TestExposure(CreditCommon):
         self.assertEqual(partner.credit_orders_to_invoice, 660.0)
         self.assertEqual(partner.credit_exposure, 1100.0)
 
+    def test_partly_delivered_order_counts_in_full(self):
+        self.customer.credit_limit = 5000.0
+        service = self._create_product(
+            name="Installation",
+            type="service",
+            lst_price=100.0,
+            invoice_policy="delivery",
+            taxes_id=[Command.set(self.tax_10.ids)],
+        )
+        order = self.env["sale.order"].create(
+            {
+                "partner_id": self.customer.id,
+                "order_line": [
+                    Command.create({"product_id": service.id, "product_uom_qty": 10})
+                ],
+            }
+        )
+        order.action_confirm()
+        self.assertEqual(self.figures().credit_orders_to_invoice, 1100.0)
+        order.order_line.qty_delivered = 4
+        self.assertEqual(self.figures().credit_orders_to_invoice, 1100.0)
+        order._create_invoices().action_post()
+        partner = self.figures()
+        self.assertEqual(partner.credit_receivable, 440.0)
+        self.assertEqual(partner.credit_orders_to_invoice, 660.0)
+
     def test_down_payment_counts_once(self):
         self.customer.credit_limit = 10000.0
         order = self.order(1000.0, taxes=self.tax_10, confirm=True)
