@@ -31,8 +31,8 @@ receivable AS (
                FILTER (WHERE aml.date_maturity < %(today)s
                          AND aml.amount_residual_currency > 0)
                AS oldest_due_date,
-           0.0 AS draft,
-           0.0 AS orders
+           NULL::numeric AS draft,
+           NULL::numeric AS orders
       FROM account_move_line aml
       JOIN family f ON f.id = aml.partner_id
      WHERE aml.account_id = ANY(ARRAY(SELECT id FROM account_account
@@ -44,10 +44,10 @@ receivable AS (
   GROUP BY 1, 2
 ),
 draft AS (
-    SELECT partner_id, currency_id, 0.0, 0.0, NULL::date,
+    SELECT partner_id, currency_id, NULL::numeric, NULL::numeric, NULL::date,
            SUM(CASE WHEN move_type = 'out_refund' THEN -price_total
                     ELSE price_total END),
-           0.0
+           NULL::numeric
       FROM (SELECT f.commercial_partner_id AS partner_id,
                    aml.currency_id,
                    aml.price_total,
@@ -66,7 +66,7 @@ draft AS (
 orders AS (
     SELECT f.commercial_partner_id,
            so.currency_id,
-           0.0, 0.0, NULL::date, 0.0,
+           NULL::numeric, NULL::numeric, NULL::date, NULL::numeric,
            ROUND(SUM((sol.untaxed_amount_to_invoice + CASE
                           WHEN tmpl.invoice_policy = 'delivery'
                            AND sol.product_uom_qty > sol.qty_delivered
