@@ -142,8 +142,12 @@ class CreditExposure(models.Model):
             partner_filter = SQL("TRUE")
         else:
             partner_filter = SQL("commercial_partner_id = ANY(%s)", list(partner_ids))
-        flush = ["account.move.line", "account.move", "sale.order", "sale.order.line"]
-        for model in flush:
+        for model in (
+            "account.move.line",
+            "account.move",
+            "sale.order",
+            "sale.order.line",
+        ):
             self.env[model].flush_model()
         today = fields.Date.context_today(self)
         self.env.cr.execute(
@@ -181,13 +185,13 @@ class CreditExposure(models.Model):
         """Recompute the rows of the current company and open them."""
         self.check_access("read")
         self._refresh(self.env.company)
-        action = self.env["ir.actions.act_window"]._for_xml_id(
+        return self.env["ir.actions.act_window"]._for_xml_id(
             "credit_control.credit_exposure_action"
         )
-        return action
 
     @api.model
     def _refresh(self, company):
+        """Replace the company's rows by its customers' exposure as it is now."""
         exposures = self.sudo()._compute_exposures(company)
         partners = (
             self.env["res.partner"].sudo().with_company(company).browse(list(exposures))
@@ -229,7 +233,7 @@ class CreditExposure(models.Model):
                            %s::numeric[], %s::numeric[], %s::numeric[], %s::int[],
                            %s::numeric[], %s::numeric[], %s::numeric[], %s::numeric[],
                            %s::float[], %s::timestamp[])""",
-                    *(list(column) for column in zip(*values, strict=False)),
+                    *(list(column) for column in zip(*values, strict=True)),
                 )
             )
         self.invalidate_model()
