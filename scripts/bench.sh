@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# `make bench`: credit_control's check at confirmation and its portfolio exposure, against
-# OCA's sale_financial_risk 19.0 as the anchor.  Prints figures, asserts nothing on time.
+# `make bench`: credit_control's check at confirmation (also where confirming creates a
+# delivery) and its portfolio exposure, against OCA's sale_financial_risk 19.0 as the
+# anchor.  Prints figures, asserts nothing on time.
 # The bench databases are kept between runs; pass --rebuild to recreate them
 # (e.g. `bash scripts/bench.sh --rebuild`, or `make bench BENCH_ARGS=--rebuild`).
 set -euo pipefail

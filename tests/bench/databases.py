@@ -1,9 +1,10 @@
 """The bench databases: their names and addons paths, their building and updating.
 
-One database per side (``credit_bench_ours_v<N>``, ``credit_bench_oca_v<N>``), built
-by installing the side's module with ``odoo-bin`` and generating the data of
+One database per side (``credit_bench_<side>_v<N>``: ``ours``, ``stock``, ``oca``),
+built by installing the side's modules with ``odoo-bin`` and generating the data of
 ``generate.py`` in a worker process, then re-used while ``generate.DATA_VERSION``
-holds; ours is re-updated when credit_control's source changed since the last run.
+holds; the sides with credit_control are re-updated when its source changed since the
+last run.
 """
 
 import contextlib
@@ -30,24 +31,42 @@ DB_ARGS = [
     f"--db_password={os.environ.get('PGPASSWORD_ODOO', 'odoo')}",
     f"--data-dir={os.environ.get('ODOO_DATA_DIR', '/opt/odoo/data')}",
 ]
+HEAVY = (10, 1_000, 10_000)
+OURS = {"module": "credit_control", "addons": ROOT, "skip": {"credit_check_skip": True}}
+# A side: its label in the report, the credit module it measures (credit_control for
+# ours), the modules it installs, the folder of the credit module, the context that
+# skips the check, the H it measures, whether it measures the portfolio exposure too.
 SIDES = {
-    "ours": {
-        "module": "credit_control",
-        "addons": ROOT,
-        "skip": {"credit_check_skip": True},
+    "ours": {**OURS, "label": "ours", "install": ("credit_control",)},
+    # the confirmation most companies selling goods on credit have: it makes a delivery
+    "stock": {
+        **OURS,
+        "label": "ours+stock",
+        "install": ("credit_control", "sale_stock"),
+        "heavy": (HEAVY[0], HEAVY[-1]),
+        "portfolio": False,
     },
     "oca": {
+        "label": "OCA",
         "module": "sale_financial_risk",
+        "install": ("sale_financial_risk",),
         "addons": OCA_ADDONS,
         "skip": {"bypass_risk": True},
     },
 }
-HEAVY = (10, 1_000, 10_000)
 CUSTOMERS = 10_000
 
 
 def log(*args):
     print("[bench]", *args, file=sys.stderr, flush=True)
+
+
+def is_ours(side):
+    return SIDES[side]["module"] == "credit_control"
+
+
+def measured_heavy(side):
+    return SIDES[side].get("heavy", HEAVY)
 
 
 def db_name(side):
@@ -115,15 +134,16 @@ def odoo_bin(side, *args):
 def ensure_database(side, rebuild):
     db = db_name(side)
     if rebuild or param(side, "credit_bench.data_version") != generate.DATA_VERSION:
-        log(f"building {db} (install {SIDES[side]['module']} and generate the data)")
+        modules = ",".join(SIDES[side]["install"])
+        log(f"building {db} (install {modules} and generate the data)")
         with contextlib.closing(pg()) as conn, conn.cursor() as cr:
             cr.execute(f'DROP DATABASE IF EXISTS "{db}"')
-        odoo_bin(side, "-i", SIDES[side]["module"])
+        odoo_bin(side, "-i", modules)
         worker(side, "generate")
-    elif side == "ours" and param(side, "credit_bench.code") != code_fingerprint():
+    elif is_ours(side) and param(side, "credit_bench.code") != code_fingerprint():
         log(f"credit_control changed since {db} was last used: updating it")
         odoo_bin(side, "-u", "credit_control")
-    if side == "ours":
+    if is_ours(side):
         with contextlib.closing(pg(db)) as conn, conn.cursor() as cr:
             cr.execute(
                 "INSERT INTO ir_config_parameter (key, value) "

@@ -15,7 +15,9 @@ Per regular customer (``customers`` of them): 3 open invoices (one not due, one
 partially paid, one overdue), 2 paid ones (reconciled), one confirmed order not
 invoiced, and a draft invoice for every fifth customer.  Plus one customer per entry of
 ``heavy`` with that many open invoices, each with a one-line quotation
-(``client_order_ref`` ``bench-h<H>``) to confirm.
+(``client_order_ref`` ``bench-h<H>``) to confirm.  The documents sell a service; where
+``stock`` is installed, the quotations sell a storable product that the main warehouse
+holds instead, so that confirming one creates a delivery and reserves its goods.
 """
 
 from odoo import Command, fields
@@ -43,6 +45,21 @@ def generate(env, customers=10_000, heavy=(10, 1_000, 10_000), log=print):
             "invoice_policy": "order",
         }
     )
+    quoted = product
+    if "is_storable" in product._fields:
+        quoted = product.create(
+            {
+                "name": "Bench Goods",
+                "type": "consu",
+                "is_storable": True,
+                "list_price": 100.0,
+                "taxes_id": [],
+                "invoice_policy": "order",
+            }
+        )
+        env["stock.quant"]._update_available_quantity(
+            quoted, env["stock.warehouse"].search([], limit=1).lot_stock_id, 1e6
+        )
     partner_vals = {"is_company": True, "customer_rank": 1, "credit_limit": LIMIT}
     if oca:  # count every risk OCA knows of, as credit_control does
         partner_vals.update(
@@ -91,7 +108,7 @@ def generate(env, customers=10_000, heavy=(10, 1_000, 10_000), log=print):
             move.action_post()
         return move
 
-    def order(partner, confirm=True, ref=False):
+    def order(partner, confirm=True, ref=False, sold=product):
         so = env["sale.order"].create(
             {
                 "partner_id": partner.id,
@@ -99,7 +116,7 @@ def generate(env, customers=10_000, heavy=(10, 1_000, 10_000), log=print):
                 "order_line": [
                     Command.create(
                         {
-                            "product_id": product.id,
+                            "product_id": sold.id,
                             "product_uom_qty": 1,
                             "price_unit": 100.0,
                             "tax_ids": [],
@@ -118,7 +135,7 @@ def generate(env, customers=10_000, heavy=(10, 1_000, 10_000), log=print):
         order(regular[0]),
     )
     for partner, h in zip(heavies, heavy, strict=False):
-        order(partner, confirm=False, ref=f"bench-h{h}")
+        order(partner, confirm=False, ref=f"bench-h{h}", sold=quoted)
     env.flush_all()
 
     today = fields.Date.context_today(env.user)
