@@ -14,9 +14,11 @@ say() { printf '\033[1m[setup]\033[0m %s\n' "$*" >&2; }
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 
 ensure_debian_packages() {
+  # wkhtmltopdf: Odoo's PDF reports (portal signatures, insurer reports); chromium:
+  # Odoo's tours in headless Chromium; fonts-wqy-microhei: Chinese text in screenshots.
   local missing=()
   for pkg in postgresql libpq-dev libldap2-dev libsasl2-dev python3-venv python3-dev \
-    build-essential git gettext; do
+    build-essential git gettext wkhtmltopdf chromium fonts-wqy-microhei; do
     dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
   done
   if [ ${#missing[@]} -gt 0 ]; then

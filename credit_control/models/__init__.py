@@ -1,5 +1,6 @@
 from . import account_move_line
 from . import credit_policy
+from . import credit_block
 from . import credit_check_lock
 from . import credit_exposure
 from . import credit_hold_reason

@@ -21,14 +21,23 @@ class CreditCheckLock(models.Model):
 
     _partner_company_uniq = models.Constraint("UNIQUE(partner_id, company_id)")
 
-    def _acquire(self, partner, company):
+    def _acquire(self, pairs):
+        """Lock the rows of the commercial partners of the ``(partner id, company
+        id)`` pairs, in one statement and in a fixed order: two sessions locking
+        the same customers wait for each other instead of deadlocking."""
+        partner_ids, company_ids = zip(*pairs, strict=True)
+        # new customers: the query below reads their commercial partner
+        self.env["res.partner"].flush_model(["commercial_partner_id"])
         self.env.cr.execute(
             SQL(
                 """INSERT INTO credit_check_lock (partner_id, company_id, counter)
-                   VALUES (%s, %s, 1)
+                   SELECT DISTINCT partner.commercial_partner_id, pair.company_id, 1
+                     FROM unnest(%s::int[], %s::int[]) AS pair(partner_id, company_id)
+                     JOIN res_partner partner ON partner.id = pair.partner_id
+                    ORDER BY 1, 2
                    ON CONFLICT (partner_id, company_id)
                    DO UPDATE SET counter = credit_check_lock.counter + 1""",
-                partner.id,
-                company.id,
+                list(partner_ids),
+                list(company_ids),
             )
         )

@@ -6,98 +6,137 @@ from odoo.tools import SQL, float_round
 
 from ..lib import credit_rules
 
+# Every part of the exposure query selects rows of the same columns: commercial
+# partner, document currency, component code, amount rounded in that currency, a date
+# (the oldest overdue due date) and a note (a block's).  ``family`` is the partners
+# asked about with their commercial partner; ``companies`` the company and its branches.
+
 # Posted receivables not yet reconciled (open invoices, unapplied payments and credit
-# notes), draft customer invoices not coming from an order, and confirmed orders not
-# yet invoiced, grouped by commercial partner and document currency.  The order amount
-# is the stored untaxed amount to invoice, plus what is not delivered yet of lines
-# invoiced on delivery, grossed up by the line's own tax ratio; a down payment line
-# carries a negative amount to invoice once its invoice is posted, so it is never
-# counted twice.
-_EXPOSURE_SQL = """
-WITH family AS NOT MATERIALIZED (
-    SELECT id, commercial_partner_id
-      FROM res_partner
-     WHERE %(partner_filter)s
-),
-receivable AS (
-    SELECT f.commercial_partner_id AS partner_id,
-           aml.currency_id,
-           SUM(aml.amount_residual_currency) AS receivable,
-           SUM(aml.amount_residual_currency)
-               FILTER (WHERE aml.date_maturity < %(today)s
-                         AND aml.amount_residual_currency > 0)
+# notes).  Unapplied credits pay the oldest overdue items first: what they leave of
+# the overdue items is the overdue amount and the oldest of those its age.
+_RECEIVABLE_SQL = """
+SELECT open_items.partner_id, open_items.currency_id, part.component, part.amount,
+       part.date, NULL::text
+  FROM (
+    SELECT partner_id, currency_id,
+           SUM(residual) AS receivable,
+           GREATEST(COALESCE(SUM(residual) FILTER (WHERE overdue), 0) - MAX(credits), 0)
                AS overdue,
-           MIN(aml.date_maturity)
-               FILTER (WHERE aml.date_maturity < %(today)s
-                         AND aml.amount_residual_currency > 0)
-               AS oldest_due_date,
-           NULL::numeric AS draft,
-           NULL::numeric AS orders
-      FROM account_move_line aml
-      JOIN family f ON f.id = aml.partner_id
-     WHERE aml.account_id = ANY(ARRAY(SELECT id FROM account_account
-                                       WHERE account_type = 'asset_receivable'))
-       AND aml.reconciled IS NOT TRUE
-       AND aml.parent_state = 'posted'
-       AND aml.amount_residual_currency <> 0
-       AND aml.company_id = %(company_id)s
+           MIN(date_maturity) FILTER (WHERE overdue AND running > credits) AS oldest
+      FROM (
+        SELECT f.commercial_partner_id AS partner_id,
+               aml.currency_id,
+               aml.amount_residual_currency AS residual,
+               aml.date_maturity,
+               aml.date_maturity < %(today)s AND aml.amount_residual_currency > 0
+                   AS overdue,
+               SUM(aml.amount_residual_currency) FILTER (
+                   WHERE aml.date_maturity < %(today)s
+                     AND aml.amount_residual_currency > 0)
+                   OVER (PARTITION BY f.commercial_partner_id, aml.currency_id
+                         ORDER BY aml.date_maturity, aml.id ROWS UNBOUNDED PRECEDING)
+                   AS running,
+               -COALESCE(SUM(LEAST(aml.amount_residual_currency, 0))
+                   OVER (PARTITION BY f.commercial_partner_id, aml.currency_id), 0)
+                   AS credits
+          FROM account_move_line aml
+          JOIN family f ON f.id = aml.partner_id
+         WHERE aml.account_id = ANY(ARRAY(SELECT id FROM account_account
+                                           WHERE account_type = 'asset_receivable'))
+           AND aml.reconciled IS NOT TRUE
+           AND aml.parent_state = 'posted'
+           AND aml.amount_residual_currency <> 0
+           AND aml.company_id = ANY(%(company_ids)s)
+      ) item
   GROUP BY 1, 2
-),
-draft AS (
-    SELECT partner_id, currency_id, NULL::numeric, NULL::numeric, NULL::date,
-           SUM(CASE WHEN move_type = 'out_refund' THEN -price_total
-                    ELSE price_total END),
-           NULL::numeric
-      FROM (SELECT f.commercial_partner_id AS partner_id,
-                   aml.currency_id,
-                   aml.price_total,
-                   (SELECT am.move_type FROM account_move am WHERE am.id = aml.move_id)
-                       AS move_type
-              FROM account_move_line aml
-              JOIN family f ON f.id = aml.partner_id
-             WHERE aml.parent_state = 'draft'
-               AND aml.display_type = 'product'
-               AND aml.company_id = %(company_id)s
-               AND NOT EXISTS (SELECT 1 FROM sale_order_line_invoice_rel rel
-                                WHERE rel.invoice_line_id = aml.id)) draft_line
-     WHERE move_type IN ('out_invoice', 'out_refund')
-  GROUP BY 1, 2
-),
-orders AS (
-    SELECT f.commercial_partner_id,
-           so.currency_id,
-           NULL::numeric, NULL::numeric, NULL::date, NULL::numeric,
-           ROUND(SUM((sol.untaxed_amount_to_invoice + CASE
-                          WHEN tmpl.invoice_policy = 'delivery'
-                           AND sol.product_uom_qty > sol.qty_delivered
-                          THEN (sol.product_uom_qty - sol.qty_delivered)
-                               * sol.price_subtotal / sol.product_uom_qty
-                          ELSE 0 END)
-                     * CASE
-                   WHEN sol.price_subtotal <> 0
-                       THEN sol.price_total / sol.price_subtotal
-                   ELSE 1 + COALESCE((
-                       SELECT SUM(tax.amount) / 100
-                         FROM account_tax_sale_order_line_rel tax_rel
-                         JOIN account_tax tax ON tax.id = tax_rel.account_tax_id
-                        WHERE tax_rel.sale_order_line_id = sol.id
-                          AND tax.amount_type = 'percent'), 0)
-               END) / currency.rounding) * currency.rounding
-      FROM sale_order so
-      JOIN family f ON f.id = so.partner_invoice_id
-      JOIN res_currency currency ON currency.id = so.currency_id
-      JOIN sale_order_line sol ON sol.order_id = so.id
-      LEFT JOIN product_product product ON product.id = sol.product_id
-      LEFT JOIN product_template tmpl ON tmpl.id = product.product_tmpl_id
-     WHERE so.state = 'sale'
-       AND so.company_id = %(company_id)s
-       AND (sol.untaxed_amount_to_invoice <> 0
-            OR sol.qty_delivered < sol.product_uom_qty)
-  GROUP BY 1, 2, currency.rounding
-)
-SELECT * FROM receivable
-UNION ALL SELECT * FROM draft
-UNION ALL SELECT * FROM orders
+  ) open_items
+  CROSS JOIN LATERAL (VALUES ('receivable', open_items.receivable, NULL::date),
+                             ('overdue', open_items.overdue, open_items.oldest))
+      AS part(component, amount, date)
+"""
+
+# Draft customer invoices and credit notes not coming from an order (those are
+# counted with their order).
+_DRAFT_SQL = """
+SELECT partner_id, currency_id, 'draft_invoices', SUM(amount), NULL::date, NULL::text
+  FROM (SELECT f.commercial_partner_id AS partner_id,
+               aml.currency_id,
+               CASE WHEN am.move_type = 'out_refund' THEN -aml.price_total
+                    ELSE aml.price_total END AS amount
+          FROM account_move_line aml
+          JOIN family f ON f.id = aml.partner_id
+          JOIN account_move am ON am.id = aml.move_id
+         WHERE aml.parent_state = 'draft'
+           AND aml.display_type = 'product'
+           AND aml.company_id = ANY(%(company_ids)s)
+           AND am.move_type IN ('out_invoice', 'out_refund')
+           AND NOT EXISTS (SELECT 1 FROM sale_order_line_invoice_rel rel
+                            WHERE rel.invoice_line_id = aml.id)) draft_line
+ GROUP BY 1, 2
+"""
+
+# Confirmed orders not yet invoiced: the stored untaxed amount to invoice, plus what
+# is still to deliver of lines invoiced on delivery (%(to_deliver)s), grossed up by
+# the line's own tax ratio; a down payment line carries a negative amount to invoice
+# once its invoice is posted, so it is never counted twice.
+_ORDERS_SQL = """
+SELECT f.commercial_partner_id,
+       so.currency_id,
+       'orders_to_invoice',
+       ROUND(SUM((sol.untaxed_amount_to_invoice + CASE
+                      WHEN tmpl.invoice_policy = 'delivery'
+                       AND sol.product_uom_qty > sol.qty_delivered
+                      THEN %(to_deliver)s * sol.price_subtotal / sol.product_uom_qty
+                      ELSE 0 END)
+                 * CASE
+               WHEN sol.price_subtotal <> 0
+                   THEN sol.price_total / sol.price_subtotal
+               ELSE 1 + COALESCE((
+                   SELECT SUM(tax.amount) / 100
+                     FROM account_tax_sale_order_line_rel tax_rel
+                     JOIN account_tax tax ON tax.id = tax_rel.account_tax_id
+                    WHERE tax_rel.sale_order_line_id = sol.id
+                      AND tax.amount_type = 'percent'), 0)
+           END) / currency.rounding) * currency.rounding,
+       NULL::date,
+       NULL::text
+  FROM sale_order so
+  JOIN family f ON f.id = so.%(order_partner)s
+  JOIN res_currency currency ON currency.id = so.currency_id
+  JOIN sale_order_line sol ON sol.order_id = so.id
+  LEFT JOIN product_product product ON product.id = sol.product_id
+  LEFT JOIN product_template tmpl ON tmpl.id = product.product_tmpl_id
+ WHERE so.state = 'sale'
+   AND so.company_id = ANY(%(company_ids)s)
+   AND (sol.untaxed_amount_to_invoice <> 0
+        OR sol.qty_delivered < sol.product_uom_qty)
+ GROUP BY 1, 2, currency.rounding
+"""
+
+# The customers' own credit settings in the company, where they have one (the others
+# take the field's default): read here, the check needs no other query.
+_PROFILE_SQL = """
+SELECT partner.id, NULL::int, 'profile:' || setting.name, setting.amount,
+       setting.date, NULL::text
+  FROM res_partner partner
+ CROSS JOIN LATERAL (VALUES
+       ('credit_limit', (partner.credit_limit ->> %(company_key)s)::numeric, NULL::date),
+       ('credit_limit_temp', (partner.credit_limit_temp ->> %(company_key)s)::numeric,
+        (partner.credit_limit_temp_end ->> %(company_key)s)::date),
+       ('credit_policy_id', (partner.credit_policy_id ->> %(company_key)s)::numeric,
+        NULL::date)) AS setting(name, amount, date)
+ WHERE partner.id IN (SELECT commercial_partner_id FROM family)
+   AND setting.amount IS NOT NULL
+"""
+
+# The customers' blocks in the company, one row per origin.
+_BLOCKS_SQL = """
+SELECT block.partner_id, NULL::int, 'block:' || block.origin, NULL::numeric,
+       NULL::date, block.note
+  FROM credit_block block
+ WHERE block.active
+   AND block.company_id = %(company_id)s
+   AND block.partner_id IN (SELECT commercial_partner_id FROM family)
 """
 
 
@@ -105,7 +144,9 @@ class CreditExposure(models.Model):
     """Exposure of every customer of a company, as last refreshed, for lists and pivots.
 
     The figures are computed by :meth:`_compute_exposures`, the one code path that also
-    feeds the partner form and the check at order confirmation.
+    feeds the partner form and the check at order confirmation.  A column whose name
+    is a component's code is filled with that component: an add-on that adds a
+    component adds its column by adding the field.
     """
 
     _name = "credit.exposure"
@@ -131,44 +172,148 @@ class CreditExposure(models.Model):
     utilisation = fields.Float(string="Utilisation (%)", aggregator="avg")
     refreshed_at = fields.Datetime()
 
+    # Extension points
+
+    @api.model
+    def _credit_exposure_components(self):
+        """The components of an exposure; add-ons append theirs with ``super()``."""
+        return list(credit_rules.CORE_COMPONENTS)
+
+    @api.model
+    def _credit_exposure_sql_parts(self):
+        """The SELECTs whose rows make the exposure, all in one statement.
+
+        Each selects ``(partner_id, currency_id, component, amount, date, note)`` and
+        may use the ``family`` CTE and the parameters of :meth:`_credit_sql_params`.
+        """
+        return [_RECEIVABLE_SQL, _DRAFT_SQL, _ORDERS_SQL, _PROFILE_SQL, _BLOCKS_SQL]
+
+    @api.model
+    def _credit_additive_components(self):
+        return frozenset(
+            c.code for c in self._credit_exposure_components() if c.additive
+        )
+
+    @api.model
+    def _credit_sql_params(self, company, today):
+        return {
+            "today": today,
+            "company_id": company.id,
+            "company_key": str(company.id),
+            "company_ids": SQL(
+                "ARRAY(SELECT id FROM res_company WHERE parent_path LIKE %s)",
+                f"{company.root_id.id}/%",
+            ),
+            "order_partner": SQL.identifier(
+                company.sudo().credit_policy_id._credit_snapshot().order_partner_field
+            ),
+            "to_deliver": self._credit_to_deliver_sql(),
+        }
+
+    @api.model
+    def _credit_to_deliver_sql(self):
+        """What is still to be delivered of an order line, in its unit of measure.
+
+        Without stock, what is ordered and not delivered; with stock, what the line's
+        outgoing moves not done nor cancelled still carry, so that a cancelled
+        backorder or a return leaves the exposure.
+        """
+        if "stock.move" not in self.env:
+            return SQL("(sol.product_uom_qty - sol.qty_delivered)")
+        return SQL(
+            """LEAST(sol.product_uom_qty - sol.qty_delivered, COALESCE((
+                   SELECT SUM(move.product_uom_qty)
+                     FROM stock_move move
+                     JOIN stock_location dest ON dest.id = move.location_dest_id
+                    WHERE move.sale_line_id = sol.id
+                      AND move.state NOT IN ('done', 'cancel')
+                      AND dest.usage = 'customer'), 0))"""
+        )
+
+    # The query
+
     @api.model
     def _compute_exposures(self, company, partner_ids=None):
         """Exposure per commercial partner id, in company currency, at today's rates.
 
-        ``partner_ids`` limits the question to these commercial partners; ``None``
-        asks it for every customer of the company.  One SQL query whatever their number.
+        ``partner_ids`` limits the question to the commercial partners of these
+        partners (contacts and addresses stand for their company); ``None`` asks it
+        for every customer of the company.  One SQL query whatever their number.
+        The exposures count every additive component; the policy narrows them with
+        :meth:`credit.policy._credit_counted_components`.
         """
         if partner_ids is None:
             partner_filter = SQL("TRUE")
         else:
-            partner_filter = SQL("commercial_partner_id = ANY(%s)", list(partner_ids))
+            partner_filter = SQL(
+                "commercial_partner_id IN (SELECT commercial_partner_id FROM res_partner"
+                " WHERE id = ANY(%s))",
+                list(partner_ids),
+            )
         for model in (
+            "res.partner",
             "account.move.line",
             "account.move",
             "sale.order",
             "sale.order.line",
+            "credit.block",
         ):
             self.env[model].flush_model()
         today = fields.Date.context_today(self)
+        params = self._credit_sql_params(company, today)
+        parts = [SQL(part, **params) for part in self._credit_exposure_sql_parts()]
         self.env.cr.execute(
             SQL(
-                _EXPOSURE_SQL,
-                partner_filter=partner_filter,
-                today=today,
-                company_id=company.id,
+                "WITH family AS NOT MATERIALIZED (%s) %s",
+                SQL(
+                    "SELECT id, commercial_partner_id FROM res_partner WHERE %s",
+                    partner_filter,
+                ),
+                SQL(" UNION ALL ").join(parts),
             )
         )
         rows = self.env.cr.fetchall()
         currency = company.currency_id
-        rates = self._rates_to(currency, company, today, {row[1] for row in rows})
+        rates = self._rates_to(
+            currency, company, today, {row[1] for row in rows if row[1]}
+        )
         per_partner = defaultdict(list)
-        for partner_id, currency_id, *amounts in rows:
-            per_partner[partner_id].append((*amounts, rates[currency_id]))
+        for partner_id, currency_id, component, amount, date, note in rows:
+            rate = rates[currency_id] if currency_id else 1
+            per_partner[partner_id].append((component, amount, date, note, rate))
         round_amount = partial(float_round, precision_rounding=currency.rounding)
+        components = self._credit_exposure_components()
         return {
-            partner_id: credit_rules.merge_currency_rows(partner_rows, round_amount)
+            partner_id: credit_rules.merge_rows(partner_rows, components, round_amount)
             for partner_id, partner_rows in per_partner.items()
         }
+
+    @api.model
+    def _credit_limit(self, company, exposure, today):
+        """The limit in force today of the customer of ``exposure`` in ``company``."""
+        profile = exposure.profile
+        limit = profile.get("credit_limit")
+        if limit is None:
+            partners = self.env["res.partner"].with_company(company)
+            limit = partners._fields["credit_limit"].get_company_dependent_fallback(
+                partners
+            )
+        return credit_rules.effective_limit(
+            limit or 0.0,
+            profile.get("credit_limit_temp") or 0.0,
+            profile.get("credit_limit_temp_end"),
+            today,
+        )
+
+    @api.model
+    def _credit_apply_policy(self, company, exposure):
+        """``(policy, exposure)``: the policy of the customer of ``exposure`` in
+        ``company``, if any, and the exposure counting the components it counts."""
+        policy_id = exposure.profile.get("credit_policy_id")
+        policy = company._credit_policy_for(int(policy_id) if policy_id else False)
+        if not policy:
+            return policy, exposure.counting(self._credit_additive_components())
+        return policy, exposure.counting(policy._credit_snapshot().counted)
 
     @api.model
     def _rates_to(self, currency, company, date, currency_ids):
@@ -179,6 +324,8 @@ class CreditExposure(models.Model):
             )
             for c in currencies
         }
+
+    # The report
 
     @api.model
     def action_refresh(self):
@@ -192,48 +339,65 @@ class CreditExposure(models.Model):
     @api.model
     def _refresh(self, company):
         """Replace the company's rows by its customers' exposure as it is now."""
+        # One refresh of a company at a time: the second waits, then starts afresh.
+        self.env.cr.execute(
+            SQL("SELECT pg_advisory_xact_lock(hashtext(%s), %s)", self._table, company.id)
+        )
         exposures = self.sudo()._compute_exposures(company)
         partners = (
             self.env["res.partner"].sudo().with_company(company).browse(list(exposures))
         )
-        limits = partners._credit_effective_limits()
         today = fields.Date.context_today(self)
         now = fields.Datetime.now()
+        columns = [
+            c.code
+            for c in self._credit_exposure_components()
+            if c.code in self._fields
+        ]
         values = []
         for partner in partners:
-            figures = exposures[partner.id]
-            limit = limits[partner.id]
+            _policy, figures = self._credit_apply_policy(company, exposures[partner.id])
+            limit = self._credit_limit(company, figures, today)
             values.append(
                 (
                     partner.id,
                     company.id,
                     partner.user_id.id or None,
                     limit,
-                    figures.receivable,
-                    figures.overdue,
                     figures.overdue_days(today),
-                    figures.draft_invoices,
-                    figures.orders_to_invoice,
                     figures.total,
-                    credit_rules.available(limit, figures.total),
+                    credit_rules.available(limit, figures.total) if limit > 0 else None,
                     credit_rules.utilisation_pct(limit, figures.total),
                     now,
+                    *(figures[code] for code in columns),
                 )
             )
         cr = self.env.cr
         cr.execute(SQL("DELETE FROM credit_exposure WHERE company_id = %s", company.id))
         if values:
+            names = [
+                "partner_id",
+                "company_id",
+                "user_id",
+                "credit_limit",
+                "overdue_days",
+                "exposure",
+                "available",
+                "utilisation",
+                "refreshed_at",
+                *columns,
+            ]
+            types = [self._fields[name].column_type[1] for name in names]
             cr.execute(
                 SQL(
-                    """INSERT INTO credit_exposure (partner_id, company_id, user_id,
-                           credit_limit, receivable, overdue, overdue_days,
-                           draft_invoices, orders_to_invoice, exposure, available,
-                           utilisation, refreshed_at)
-                       SELECT * FROM unnest(%s::int[], %s::int[], %s::int[],
-                           %s::numeric[], %s::numeric[], %s::numeric[], %s::int[],
-                           %s::numeric[], %s::numeric[], %s::numeric[], %s::numeric[],
-                           %s::float[], %s::timestamp[])""",
-                    *(list(column) for column in zip(*values, strict=True)),
+                    "INSERT INTO credit_exposure (%s) SELECT * FROM unnest(%s)",
+                    SQL(", ").join(SQL.identifier(name) for name in names),
+                    SQL(", ").join(
+                        SQL("%s::" + column_type + "[]", list(column))
+                        for column_type, column in zip(
+                            types, zip(*values, strict=True), strict=True
+                        )
+                    ),
                 )
             )
         self.invalidate_model()
@@ -241,6 +405,6 @@ class CreditExposure(models.Model):
     @api.model
     def _cron_refresh(self):
         for company in self.env["res.company"].search(
-            [("credit_policy_id", "!=", False)]
+            [("credit_check_active", "=", True)]
         ):
             self._refresh(company)

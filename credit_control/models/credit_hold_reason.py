@@ -3,17 +3,10 @@ from odoo.tools.misc import formatLang
 
 from ..lib import credit_rules
 
-REASON_CODES = [
-    (credit_rules.MANUAL_HOLD, "Customer on credit hold"),
-    (credit_rules.NO_LIMIT, "No credit limit"),
-    (credit_rules.OVER_LIMIT, "Over credit limit"),
-    (credit_rules.OVERDUE_DAYS, "Overdue too long"),
-    (credit_rules.OVERDUE_AMOUNT, "Overdue amount too high"),
-    (credit_rules.NEAR_LIMIT, "Near credit limit"),
-]
-
 
 class CreditHoldReason(models.Model):
+    """Why an order was held: a reason code and its figures, explained when read."""
+
     _name = "credit.hold.reason"
     _description = "Credit Hold Reason"
     _order = "id"
@@ -22,36 +15,73 @@ class CreditHoldReason(models.Model):
         "credit.hold", required=True, ondelete="cascade", index=True
     )
     company_id = fields.Many2one(related="hold_id.company_id", store=True)
-    code = fields.Selection(REASON_CODES, required=True)
-    message = fields.Text(required=True)
+    code = fields.Char(required=True, readonly=True)
+    blocking = fields.Boolean(default=True, readonly=True)
+    values = fields.Json(readonly=True)
+    label = fields.Char(string="Reason", compute="_compute_message")
+    message = fields.Text(compute="_compute_message")
+
+    @api.depends("code", "values")
+    @api.depends_context("lang")
+    def _compute_message(self):
+        labels = self._credit_reason_labels()
+        for reason in self:
+            reason.label = labels.get(reason.code, reason.code)
+            reason.message = self._message(
+                reason.code, reason.values or {}, reason.hold_id.currency_id
+            )
+
+    # Extension points
 
     @api.model
-    def _message(self, reason, currency, partner):
-        """The sentence a salesperson reads for ``reason``, with its figures."""
-        values = reason.values
+    def _credit_reason_labels(self):
+        """A short label per reason code; add-ons add theirs with ``super()``."""
+        return {
+            credit_rules.BLOCKED: self.env._("Customer blocked"),
+            credit_rules.NO_LIMIT: self.env._("No credit limit"),
+            credit_rules.OVER_LIMIT: self.env._("Over credit limit"),
+            credit_rules.OVERDUE_DAYS: self.env._("Overdue too long"),
+            credit_rules.OVERDUE_AMOUNT: self.env._("Overdue amount too high"),
+            credit_rules.NEAR_LIMIT: self.env._("Near credit limit"),
+        }
+
+    @api.model
+    def _message(self, code, values, currency):
+        """The sentence a salesperson reads for reason ``code`` with its figures.
+
+        Add-ons explain their own codes and call ``super()`` for the others.
+        """
+
+        if not values:  # recorded before reasons kept their figures
+            return self._credit_reason_labels().get(code, code)
 
         def money(key):
             return formatLang(self.env, values.get(key, 0.0), currency_obj=currency)
 
-        code = reason.code
-        if code == credit_rules.MANUAL_HOLD:
-            return self.env._(
-                "%(partner)s is on credit hold: %(reason)s",
-                partner=partner.display_name,
-                reason=partner.sudo().credit_hold_reason
-                or self.env._("no reason given"),
+        if code == credit_rules.BLOCKED:
+            origins = dict(
+                self.env["credit.block"]._fields["origin"]._description_selection(
+                    self.env
+                )
+            )
+            return "\n".join(
+                self.env._(
+                    "Customer blocked (%(origin)s): %(note)s",
+                    origin=origins.get(block["origin"], block["origin"]),
+                    note=block["note"] or self.env._("no reason given"),
+                )
+                for block in values.get("blocks", [])
             )
         if code == credit_rules.NO_LIMIT:
             return self.env._(
-                "%(partner)s has no credit limit and the policy holds such customers "
+                "The customer has no credit limit and the policy holds such customers "
                 "(order %(order)s).",
-                partner=partner.display_name,
                 order=money("order_amount"),
             )
         if code == credit_rules.OVER_LIMIT:
             return self.env._(
                 "Exposure %(exposure)s plus this order %(order)s makes %(projected)s, "
-                "over the limit of %(limit)s by %(excess)s.",
+                "over the credit limit of %(limit)s by %(excess)s.",
                 exposure=money("exposure"),
                 order=money("order_amount"),
                 projected=money("projected"),
@@ -73,10 +103,11 @@ class CreditHoldReason(models.Model):
                 overdue=money("overdue"),
                 max_overdue=money("max_overdue"),
             )
-        return self.env._(
-            "This order brings the credit utilisation to %(utilisation)s %% "
-            "of the limit "
-            "of %(limit)s.",
-            utilisation=round(values["utilisation"]),
-            limit=money("limit"),
-        )
+        if code == credit_rules.NEAR_LIMIT:
+            return self.env._(
+                "This order brings the credit utilisation to %(utilisation)s %% "
+                "of the credit limit of %(limit)s.",
+                utilisation=round(values["utilisation"]),
+                limit=money("limit"),
+            )
+        return self._credit_reason_labels().get(code, code)

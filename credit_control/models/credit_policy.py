@@ -1,7 +1,15 @@
-from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from collections import namedtuple
+
+from odoo import api, fields, models, tools
+from odoo.exceptions import UserError, ValidationError
 
 from ..lib import credit_rules
+
+
+# What the check needs of a policy, cached per policy so that it costs no query.
+PolicySnapshot = namedtuple(
+    "PolicySnapshot", ["settings", "counted", "disabled", "order_partner_field"]
+)
 
 
 class CreditPolicy(models.Model):
@@ -50,6 +58,30 @@ class CreditPolicy(models.Model):
         "to this level. "
         "0 disables the warning.",
     )
+    include_draft_invoices = fields.Boolean(
+        string="Count Draft Invoices",
+        default=True,
+        tracking=True,
+        help="Draft customer invoices not coming from an order count in the exposure.",
+    )
+    include_orders = fields.Boolean(
+        string="Count Orders Not Invoiced",
+        default=True,
+        tracking=True,
+        help="Confirmed orders not invoiced yet count in the exposure.",
+    )
+    credit_partner = fields.Selection(
+        [
+            ("invoice", "Invoiced customer"),
+            ("customer", "Ordering customer"),
+        ],
+        string="Credit Used By Orders",
+        required=True,
+        default="invoice",
+        tracking=True,
+        help="Whose credit an order uses when its invoice address belongs to another "
+        "customer. The company's default policy decides it for all its orders.",
+    )
     note = fields.Html()
 
     @api.constrains("tolerance_pct", "warning_pct")
@@ -69,13 +101,103 @@ class CreditPolicy(models.Model):
         if any(p.overdue_days < 0 or p.overdue_amount < 0 for p in self):
             raise ValidationError(self.env._("Overdue thresholds cannot be negative."))
 
-    def _rules(self):
-        """The policy as the plain-Python rules evaluate it."""
-        self.ensure_one()
-        return credit_rules.Policy(
-            tolerance_pct=self.tolerance_pct,
-            overdue_days=self.overdue_days,
-            overdue_amount=self.overdue_amount,
-            no_limit_action=self.no_limit_action,
-            warning_pct=self.warning_pct,
+    @api.model_create_multi
+    def create(self, vals_list):
+        self.env.registry.clear_cache()
+        return super().create(vals_list)
+
+    def _credit_snapshot(self):
+        """The policy's settings, counted components, switched-off rules and whose
+        credit orders use, as the check reads them; without a policy, the defaults."""
+        return self._credit_snapshot_of(self.id)
+
+    @api.model
+    @tools.ormcache("policy_id")
+    def _credit_snapshot_of(self, policy_id):
+        policy = self.sudo().browse(policy_id)
+        return PolicySnapshot(
+            policy._credit_settings() if policy else {},
+            frozenset(policy._credit_counted_components()),
+            frozenset(policy._credit_disabled_rules()),
+            policy._credit_order_partner_field(),
         )
+
+    # Extension points, cached in the snapshot: an add-on whose settings depend on
+    # other records clears the cache when those change.
+
+    def _credit_rules(self):
+        """The rules of the check, each keyed by its reason code; add-ons append."""
+        return list(credit_rules.CORE_RULES)
+
+    def _credit_settings(self):
+        """The knobs the rules read; add-ons add theirs with ``super()``."""
+        return {
+            "tolerance_pct": self.tolerance_pct,
+            "overdue_days": self.overdue_days,
+            "overdue_amount": self.overdue_amount,
+            "no_limit_action": self.no_limit_action,
+            "warning_pct": self.warning_pct,
+        }
+
+    def _credit_disabled_rules(self):
+        """Codes of the rules this policy switches off."""
+        return set()
+
+    def _credit_counted_components(self):
+        """The exposure components that make the total under this policy."""
+        counted = {credit_rules.RECEIVABLE}
+        if self.include_draft_invoices:
+            counted.add(credit_rules.DRAFT_INVOICES)
+        if self.include_orders:
+            counted.add(credit_rules.ORDERS_TO_INVOICE)
+        return counted
+
+    def _credit_order_partner_field(self):
+        """The order field whose commercial partner's credit an order uses."""
+        return "partner_id" if self.credit_partner == "customer" else "partner_invoice_id"
+
+    # Policies in use
+
+    def _credit_check_unused(self):
+        for policy in self:
+            company = policy.company_id
+            if self.env["res.company"].sudo().search_count(
+                [("credit_policy_id", "=", policy.id)], limit=1
+            ):
+                raise UserError(
+                    self.env._(
+                        "%(policy)s is the default credit policy of %(company)s: "
+                        "choose another default first.",
+                        policy=policy.display_name,
+                        company=company.display_name,
+                    )
+                )
+            customers = (
+                self.env["res.partner"]
+                .sudo()
+                .with_company(company)
+                .with_context(active_test=False)
+                .search([("credit_policy_id", "=", policy.id)], limit=3)
+            )
+            if customers:
+                raise UserError(
+                    self.env._(
+                        "%(policy)s applies to customers (%(customers)s): give them "
+                        "another policy first.",
+                        policy=policy.display_name,
+                        customers=", ".join(customers.mapped("display_name")),
+                    )
+                )
+
+    def write(self, vals):
+        self.env.registry.clear_cache()
+        if "active" in vals and not vals["active"]:
+            self.filtered("active")._credit_check_unused()
+        if "company_id" in vals:
+            self._credit_check_unused()
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_in_use(self):
+        self._credit_check_unused()
+        self.env.registry.clear_cache()

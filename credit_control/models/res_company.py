@@ -1,4 +1,54 @@
-from odoo import fields, models
+import math
+
+from odoo import api, fields, models
+from odoo.exceptions import AccessError, ValidationError
+
+# The company's credit settings: only a Credit Manager changes them, also through RPC.
+CREDIT_SETTINGS_FIELDS = {
+    "credit_policy_id",
+    "credit_check_active",
+    "credit_default_limit",
+}
+# The largest credit amount accepted; well within a float's exact integers.
+MAX_CREDIT_AMOUNT = 1e15
+# The default policy given to every company that has none.
+DEFAULT_POLICY_RULES = {
+    "tolerance_pct": 0.0,
+    "warning_pct": 80.0,
+    "no_limit_action": "unlimited",
+    "overdue_days": 0,
+    "overdue_amount": 0.0,
+}
+
+
+def credit_amount(env, value, field):
+    """``value`` written on the credit amount ``field``, as a finite float of at most
+    ``MAX_CREDIT_AMOUNT`` either way; a ``ValidationError`` saying so otherwise.
+    Negative amounts are left to the fields' constraints."""
+    label = field._description_string(env)
+    if value is None or value is False:
+        return 0.0
+    try:
+        if isinstance(value, (bool, bytes)):
+            raise TypeError(value)
+        amount = float(value)
+    except (TypeError, ValueError, OverflowError):
+        raise ValidationError(
+            env._(
+                "%(field)s must be an amount, not “%(value)s”.",
+                field=label,
+                value=value,
+            )
+        ) from None
+    if not math.isfinite(amount) or abs(amount) > MAX_CREDIT_AMOUNT:
+        raise ValidationError(
+            env._(
+                "%(field)s must be an amount of at most %(maximum)s.",
+                field=label,
+                maximum=f"{MAX_CREDIT_AMOUNT:,.0f}",
+            )
+        )
+    return amount
 
 
 class ResCompany(models.Model):
@@ -11,6 +61,155 @@ class ResCompany(models.Model):
         help="Applies to every customer without a policy of its own. "
         "Without any policy, orders are not checked.",
     )
+    credit_check_active = fields.Boolean(
+        string="Check credit at order confirmation",
+        default=True,
+        help="When off, no order of this company is checked and no credit "
+        "banner is shown on its quotations.",
+    )
+    credit_default_limit = fields.Monetary(
+        string="Default Credit Limit for New Customers",
+        currency_field="currency_id",
+        help="Credit limit given, in this company, to each new customer created "
+        "without a limit of its own. 0 gives none.",
+    )
+
+    @api.constrains("credit_default_limit")
+    def _check_credit_default_limit(self):
+        for company in self:
+            credit_amount(
+                self.env,
+                company.credit_default_limit,
+                self._fields["credit_default_limit"],
+            )
+            if company.credit_default_limit < 0:
+                raise ValidationError(self.env._("A credit limit cannot be negative."))
+
+    @api.constrains("credit_policy_id")
+    def _check_credit_policy_company(self):
+        for company in self.sudo():
+            policy = company.credit_policy_id
+            if policy and policy.company_id != company:
+                raise ValidationError(
+                    self.env._(
+                        "The default credit policy of %(company)s must be one of "
+                        "its own policies.",
+                        company=company.name,
+                    )
+                )
+
+    def _check_credit_settings_rights(self):
+        if not self.env.su and not self.env.user.has_group(
+            "credit_control.group_credit_manager"
+        ):
+            raise AccessError(
+                self.env._("Only a Credit Manager can change the credit settings.")
+            )
+
+    def _credit_check_amounts(self, vals):
+        if "credit_default_limit" in vals:
+            credit_amount(
+                self.env,
+                vals["credit_default_limit"],
+                self._fields["credit_default_limit"],
+            )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            self._credit_check_amounts(vals)
+            # a setting other than its default (only the check is on by default)
+            if any(
+                bool(vals[fname]) != (fname == "credit_check_active")
+                for fname in CREDIT_SETTINGS_FIELDS.intersection(vals)
+            ):
+                self._check_credit_settings_rights()
+        companies = super().create(vals_list)
+        if companies:
+            companies._credit_ensure_default_policy()
+        return companies
+
+    def write(self, vals):
+        self._credit_check_amounts(vals)
+        if not CREDIT_SETTINGS_FIELDS.intersection(vals) or self.env.su:
+            return super().write(vals)
+        self._check_credit_settings_rights()
+        if set(vals) <= CREDIT_SETTINGS_FIELDS and not self.env[
+            "ir.model.access"
+        ].check(self._name, "write", raise_exception=False):
+            # A Credit Manager who does not administer companies changes the
+            # credit settings, and nothing else, of the companies he works in.
+            self.check_access("read")
+            if self - self.env.user.company_ids:
+                raise AccessError(
+                    self.env._(
+                        "You can only change the credit settings of your companies."
+                    )
+                )
+            return super(ResCompany, self.sudo()).write(vals)
+        return super().write(vals)
+
+    @api.model
+    def _credit_create_default_policy(self, company):
+        """A new "Standard" policy with the default rules, named in every language."""
+        Policy = self.env["credit.policy"].sudo().with_context(lang="en_US")
+        policy = Policy.create(
+            dict(DEFAULT_POLICY_RULES, name="Standard", company_id=company.id)
+        )
+        names = {
+            lang: self.with_context(lang=lang).env._("Standard")
+            for lang, _name in self.env["res.lang"].get_installed()
+            if lang != "en_US"
+        }
+        if names:
+            policy.update_field_translations("name", names)
+        return policy
+
+    def _credit_ensure_default_policy(self):
+        """Give every company in ``self`` (every company when ``self`` is empty)
+        without a default credit policy one: an active policy of the company with
+        the default rules when there is one, else a new "Standard" policy.
+        Idempotent; run on install, on each upgrade and for each new company."""
+        companies = self.sudo()
+        if not companies:
+            companies = companies.with_context(active_test=False).search([])
+        Policy = self.env["credit.policy"].sudo()
+        default_rules = [
+            (fname, "=", value) for fname, value in DEFAULT_POLICY_RULES.items()
+        ]
+        for company in companies.filtered(lambda c: not c.credit_policy_id):
+            policy = Policy.search(
+                [("company_id", "=", company.id), *default_rules], limit=1
+            ) or self._credit_create_default_policy(company)
+            company.credit_policy_id = policy
+        return True
+
+    def _credit_settings_action(self):
+        """Open the company's credit settings: a form a Credit Manager can save
+        without being an administrator."""
+        self.ensure_one()
+        view = self.env.ref("credit_control.res_company_view_form_credit_settings")
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Credit Settings"),
+            "res_model": "res.company",
+            "res_id": self.id,
+            "view_mode": "form",
+            "views": [(view.id, "form")],
+            "target": "current",
+        }
+
+    def _credit_policy_for(self, policy_id):
+        """The policy applying in this company to a customer whose own policy is
+        ``policy_id`` (``False`` for none): its own, else the company's default;
+        none when the company does not check credit."""
+        self.ensure_one()
+        company = self.sudo()
+        if not company.credit_check_active:
+            return self.env["credit.policy"]
+        if policy_id:
+            return self.env["credit.policy"].browse(policy_id)
+        return company.credit_policy_id
 
     def _credit_managers(self):
         """Active internal users of this company in the Credit Manager group."""
@@ -24,7 +223,11 @@ class ResCompany(models.Model):
         )
 
     def _credit_schedule_review(self, record, note):
-        """Give each credit manager of the company a review activity on ``record``."""
+        """Give each credit manager of the company a review activity on ``record``.
+
+        ``note`` makes the activity's text from an environment, so that each manager
+        reads it in their own language.
+        """
         self.ensure_one()
         managers = self._credit_managers() or self.env.user
         record = record.sudo()
@@ -32,6 +235,6 @@ class ResCompany(models.Model):
         for manager in managers:
             record.activity_schedule(
                 "credit_control.mail_activity_credit_review",
-                note=note,
+                note=note(record.with_context(lang=manager.lang).env),
                 user_id=manager.id,
             )

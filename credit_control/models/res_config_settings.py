@@ -9,3 +9,10 @@ class ResConfigSettings(models.TransientModel):
         readonly=False,
         domain="[('company_id', '=', company_id)]",
     )
+    credit_check_active = fields.Boolean(
+        related="company_id.credit_check_active", readonly=False
+    )
+    credit_default_limit = fields.Monetary(
+        related="company_id.credit_default_limit",
+        readonly=False,
+    )

@@ -1,7 +1,10 @@
+from markupsafe import Markup
+
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, ValidationError
 
 from ..lib import credit_rules
+from .res_company import credit_amount
 
 MANAGER_FIELDS = {
     "credit_limit",
@@ -11,6 +14,12 @@ MANAGER_FIELDS = {
     "credit_policy_id",
 }
 CONTROLLER_FIELDS = {"credit_hold", "credit_hold_reason"}
+CREDIT_AMOUNT_FIELDS = {"credit_limit", "credit_limit_temp"}
+# Internal users who may see a customer's credit; never portal users.
+CREDIT_READERS = (
+    "credit_control.group_credit_user,sales_team.group_sale_salesman,"
+    "account.group_account_invoice,account.group_account_readonly"
+)
 
 
 def _credit_figure(string):
@@ -19,105 +28,149 @@ def _credit_figure(string):
         string=string,
         currency_field="credit_currency_id",
         compute="_compute_credit_figures",
+        groups=CREDIT_READERS,
     )
 
 
 class ResPartner(models.Model):
     _inherit = "res.partner"
 
+    credit_limit = fields.Float(groups=CREDIT_READERS)
     credit_limit_temp = fields.Float(
         string="Temporary Limit",
+        groups=CREDIT_READERS,
         company_dependent=True,
         copy=False,
         help="Extra credit on top of the limit until the end date.",
     )
     credit_limit_temp_end = fields.Date(
-        string="Temporary Limit Until", company_dependent=True, copy=False
-    )
-    credit_hold = fields.Boolean(
+        string="Temporary Limit Until",
         company_dependent=True,
         copy=False,
+        groups=CREDIT_READERS,
+    )
+    credit_hold = fields.Boolean(
+        compute="_compute_credit_hold",
+        inverse="_inverse_credit_hold",
+        groups=CREDIT_READERS,
         help="Hold every new order of this customer until a credit manager "
-        "releases it.",
+        "releases it (a manual block; dunning, the insurer or the score block "
+        "customers with blocks of their own).",
     )
     credit_hold_reason = fields.Char(
-        string="Hold Reason", company_dependent=True, copy=False
+        string="Hold Reason",
+        compute="_compute_credit_hold",
+        inverse="_inverse_credit_hold",
+        groups=CREDIT_READERS,
+    )
+    credit_block_ids = fields.One2many(
+        "credit.block", "partner_id", string="Credit Blocks", groups=CREDIT_READERS
     )
     credit_policy_id = fields.Many2one(
         "credit.policy",
         string="Credit Policy",
+        groups=CREDIT_READERS,
         company_dependent=True,
         help="Leave empty to apply the company's default policy.",
     )
     credit_effective_policy_id = fields.Many2one(
-        "credit.policy", string="Applied Policy", compute="_compute_credit_figures"
+        "credit.policy",
+        string="Applied Policy",
+        compute="_compute_credit_figures",
+        groups=CREDIT_READERS,
     )
     credit_currency_id = fields.Many2one(
-        "res.currency", compute="_compute_credit_figures"
+        "res.currency", compute="_compute_credit_figures", groups=CREDIT_READERS
     )
     credit_effective_limit = _credit_figure("Effective Limit")
     credit_receivable = _credit_figure("Open Receivable")
     credit_overdue = _credit_figure("Overdue")
     credit_overdue_days = fields.Integer(
-        string="Days Overdue", compute="_compute_credit_figures"
+        string="Days Overdue", compute="_compute_credit_figures", groups=CREDIT_READERS
     )
     credit_draft_invoices = _credit_figure("Draft Invoices")
     credit_orders_to_invoice = _credit_figure("Orders Not Invoiced")
     credit_exposure = _credit_figure("Credit Exposure")
     credit_available = _credit_figure("Available Credit")
     credit_utilisation = fields.Float(
-        string="Credit Utilisation (%)", compute="_compute_credit_figures"
+        string="Credit Utilisation (%)",
+        compute="_compute_credit_figures",
+        groups=CREDIT_READERS,
     )
     credit_is_manager = fields.Boolean(compute="_compute_credit_rights")
     credit_is_controller = fields.Boolean(compute="_compute_credit_rights")
     credit_hold_ids = fields.One2many(
-        "credit.hold", "partner_id", string="Credit Holds"
+        "credit.hold", "partner_id", string="Credit Holds", groups=CREDIT_READERS
     )
-    credit_hold_count = fields.Integer(compute="_compute_credit_hold_count")
-
-    def _credit_effective_limits(self):
-        """Limit in force today per partner id, for the current company."""
-        today = fields.Date.context_today(self)
-        return {
-            partner.id: credit_rules.effective_limit(
-                partner.credit_limit,
-                partner.credit_limit_temp,
-                partner.credit_limit_temp_end,
-                today,
-            )
-            for partner in self.sudo()
-        }
+    credit_hold_count = fields.Integer(
+        compute="_compute_credit_hold_count", groups=CREDIT_READERS
+    )
 
     def _credit_policy(self):
+        """The policy that applies to the customer in the current company, if any."""
         self.ensure_one()
-        return self.sudo().credit_policy_id or self.env.company.sudo().credit_policy_id
+        return self.env.company._credit_policy_for(self.sudo().credit_policy_id.id)
+
+    @api.depends_context("company")
+    def _compute_credit_hold(self):
+        blocks = {
+            block.partner_id: block
+            for block in self.env["credit.block"]
+            .sudo()
+            .search(
+                [
+                    ("partner_id", "in", self.commercial_partner_id.ids),
+                    ("company_id", "=", self.env.company.id),
+                    ("origin", "=", "manual"),
+                ]
+            )
+        }
+        for partner in self:
+            block = blocks.get(partner.commercial_partner_id._origin)
+            partner.credit_hold = bool(block)
+            partner.credit_hold_reason = block.note if block else False
+
+    def _inverse_credit_hold(self):
+        Block = self.env["credit.block"]
+        for partner in self:
+            current = Block.search(
+                [
+                    ("partner_id", "=", partner.commercial_partner_id.id),
+                    ("company_id", "=", self.env.company.id),
+                    ("origin", "=", "manual"),
+                ]
+            )
+            if partner.credit_hold:
+                if not (partner.credit_hold_reason or "").strip():
+                    raise ValidationError(
+                        self.env._("Give the reason of the credit hold.")
+                    )
+                Block._place(
+                    partner, self.env.company, "manual", partner.credit_hold_reason
+                )
+            elif current:
+                current.action_lift(self.env._("Credit hold taken off the customer."))
 
     @api.depends_context("company")
     def _compute_credit_figures(self):
         company = self.env.company
-        commercial = self.commercial_partner_id._origin
-        exposures = (
-            self.env["credit.exposure"]
-            .sudo()
-            ._compute_exposures(company, commercial.ids)
-        )
-        limits = commercial._credit_effective_limits()
-        empty = credit_rules.Exposure()
+        Exposure = self.env["credit.exposure"].sudo()
+        exposures = Exposure._compute_exposures(company, [p for p in self._origin.ids if p])
         today = fields.Date.context_today(self)
         for partner in self:
             root = partner.commercial_partner_id._origin
-            figures = exposures.get(root.id, empty)
-            limit = limits.get(root.id, 0.0)
-            partner.credit_currency_id = company.currency_id
-            partner.credit_effective_policy_id = (
-                root._credit_policy() if root else company.sudo().credit_policy_id
+            policy, figures = Exposure._credit_apply_policy(
+                company, exposures.get(root.id, credit_rules.Exposure())
             )
+            limit = Exposure._credit_limit(company, figures, today)
+            partner.credit_currency_id = company.currency_id
+            partner.credit_effective_policy_id = policy
             partner.credit_effective_limit = limit
-            partner.credit_receivable = figures.receivable
+            partner.credit_receivable = figures[credit_rules.RECEIVABLE]
             partner.credit_overdue = figures.overdue
             partner.credit_overdue_days = figures.overdue_days(today)
-            partner.credit_draft_invoices = figures.draft_invoices
-            partner.credit_orders_to_invoice = figures.orders_to_invoice
+            partner.credit_draft_invoices = figures[credit_rules.DRAFT_INVOICES]
+            partner.credit_orders_to_invoice = figures[credit_rules.ORDERS_TO_INVOICE]
             partner.credit_exposure = figures.total
             partner.credit_available = credit_rules.available(limit, figures.total)
             partner.credit_utilisation = credit_rules.utilisation_pct(
@@ -148,6 +201,23 @@ class ResPartner(models.Model):
         for partner in self.sudo():
             if partner.credit_limit < 0 or partner.credit_limit_temp < 0:
                 raise ValidationError(self.env._("A credit limit cannot be negative."))
+
+    @api.constrains("credit_policy_id")
+    def _check_credit_policy_company(self):
+        company = self.env.company
+        for partner in self.sudo():
+            policy = partner.credit_policy_id
+            if policy and policy.company_id != company:
+                raise ValidationError(
+                    self.env._(
+                        "The credit policy %(policy)s belongs to %(company)s; give "
+                        "%(partner)s a policy of %(current)s.",
+                        policy=policy.display_name,
+                        company=policy.company_id.display_name,
+                        partner=partner.display_name,
+                        current=company.display_name,
+                    )
+                )
 
     @api.constrains("credit_limit_temp", "credit_limit_temp_end")
     def _check_credit_limit_temp_end(self):
@@ -188,20 +258,63 @@ class ResPartner(models.Model):
             self._check_credit_write_rights(
                 {key: value for key, value in vals.items() if value}
             )
-        return super().create(vals_list)
+            self._credit_check_amounts(vals)
+        partners = super().create(vals_list)
+        partners._credit_apply_default_limit(vals_list)
+        return partners
+
+    def _credit_apply_default_limit(self, vals_list):
+        """Give each new customer (a company or an individual, not a contact)
+        created without a limit the current company's default credit limit."""
+        limit = self.env.company.sudo().credit_default_limit
+        if not limit:
+            return
+        customers = self.browse(
+            [
+                partner.id
+                for partner, vals in zip(self, vals_list, strict=True)
+                if not partner.parent_id
+                and "credit_limit" not in vals
+                and "use_partner_credit_limit" not in vals
+            ]
+        )
+        customers.sudo().write({"credit_limit": limit})
+
+    def _credit_check_amounts(self, vals):
+        """A clear error, instead of a crash, on an amount that is not one."""
+        for fname in CREDIT_AMOUNT_FIELDS.intersection(vals):
+            credit_amount(self.env, vals[fname], self._fields[fname])
+
+    @api.constrains("credit_limit", "credit_limit_temp")
+    def _check_credit_amounts(self):
+        for partner in self.sudo():
+            for fname in CREDIT_AMOUNT_FIELDS:
+                credit_amount(self.env, partner[fname], self._fields[fname])
 
     def write(self, vals):
         self._check_credit_write_rights(vals)
+        self._credit_check_amounts(vals)
+        if vals and not self.env.su and MANAGER_FIELDS.union(CONTROLLER_FIELDS).issuperset(
+            vals
+        ):
+            # The credit groups work without the right to edit contacts: who may
+            # read a customer and passed the check above may set its credit.
+            self.check_access("read")
+            return super(ResPartner, self.sudo()).write(vals)
         return super().write(vals)
 
-    def _credit_open(self, model, domain, name):
+    def _credit_open(self, model, domain, name, empty, list_view):
+        """The documents behind a figure; ``empty`` says there are none, and
+        ``list_view`` shows no sample records in their place."""
         return {
             "type": "ir.actions.act_window",
             "name": name,
             "res_model": model,
             "view_mode": "list,form",
+            "views": [(self.env.ref(list_view).id, "list"), (False, "form")],
             "domain": domain,
             "context": {"create": False},
+            "help": Markup('<p class="o_view_nocontent_empty_folder">%s</p>') % empty,
         }
 
     def action_credit_open_receivable(self):
@@ -216,6 +329,8 @@ class ResPartner(models.Model):
                 ("reconciled", "=", False),
             ],
             self.env._("Open Receivable"),
+            self.env._("This customer has no open receivable in this company."),
+            "credit_control.account_move_line_view_list_credit",
         )
 
     def action_credit_open_overdue(self):
@@ -225,6 +340,9 @@ class ResPartner(models.Model):
             ("amount_residual", ">", 0),
         ]
         action["name"] = self.env._("Overdue")
+        action["help"] = Markup('<p class="o_view_nocontent_empty_folder">%s</p>') % (
+            self.env._("This customer has nothing overdue in this company.")
+        )
         return action
 
     def action_credit_open_draft_invoices(self):
@@ -238,6 +356,8 @@ class ResPartner(models.Model):
                 ("move_type", "in", ("out_invoice", "out_refund")),
             ],
             self.env._("Draft Invoices"),
+            self.env._("This customer has no draft invoice in this company."),
+            "credit_control.account_move_view_list_credit",
         )
 
     def action_credit_open_orders(self):
@@ -255,6 +375,8 @@ class ResPartner(models.Model):
                 ("invoice_status", "!=", "invoiced"),
             ],
             self.env._("Orders Not Invoiced"),
+            self.env._("This customer has no order left to invoice in this company."),
+            "credit_control.sale_order_view_list_credit",
         )
 
     def action_credit_open_holds(self):

@@ -1,9 +1,10 @@
 from markupsafe import Markup
 
 from odoo import api, fields, models
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, UserError
 
 from ..lib import credit_rules
+from .res_partner import CREDIT_READERS
 
 CREDIT_STATES = [
     ("approved", "Approved"),
@@ -11,8 +12,22 @@ CREDIT_STATES = [
     ("hold", "On Credit Hold"),
     ("released", "Released"),
     ("rejected", "Rejected"),
-    ("exceeded", "Over Limit After Confirmation"),
+    ("exceeded", "Credit Exceeded After Confirmation"),
 ]
+MANAGER_GROUP = "credit_control.group_credit_manager"
+
+# Context value with which the credit check and the credit decisions confirm orders
+# and set their credit status.  Remote calls carry JSON only: they cannot forge it.
+CREDIT_ENGINE = object()
+
+
+def credit_engine(records):
+    """``records`` in the context of the credit check and decisions."""
+    return records.with_context(credit_engine=CREDIT_ENGINE)
+
+
+def is_credit_engine(env):
+    return env.context.get("credit_engine") is CREDIT_ENGINE
 
 
 class SaleOrder(models.Model):
@@ -25,38 +40,65 @@ class SaleOrder(models.Model):
     credit_currency_id = fields.Many2one(
         related="company_id.currency_id", string="Credit Currency"
     )
+    credit_check_applies = fields.Boolean(
+        compute="_compute_credit_preview", groups=CREDIT_READERS
+    )
     credit_available = fields.Monetary(
         string="Available Credit",
         compute="_compute_credit_preview",
         currency_field="credit_currency_id",
+        groups=CREDIT_READERS,
     )
     credit_preview = fields.Text(
-        string="Credit Warnings", compute="_compute_credit_preview"
+        string="Credit Warnings", compute="_compute_credit_preview", groups=CREDIT_READERS
     )
-    credit_preview_blocking = fields.Boolean(compute="_compute_credit_preview")
+    credit_preview_blocking = fields.Boolean(
+        compute="_compute_credit_preview", groups=CREDIT_READERS
+    )
 
     # Extension points
+
+    def _credit_member(self):
+        """The address whose commercial partner's credit the order uses: the invoice
+        address, or the ordering customer if the company's default policy says so."""
+        self.ensure_one()
+        snapshot = self.company_id.sudo().credit_policy_id._credit_snapshot()
+        return self[snapshot.order_partner_field]
 
     def _credit_partner(self):
         """The customer whose credit the order uses, in the order's company."""
         self.ensure_one()
-        partner = self.partner_invoice_id.commercial_partner_id._origin
+        partner = self._credit_member().commercial_partner_id._origin
         return partner.with_company(self.company_id)
+
+    def _credit_policy_applies(self):
+        """Whether a credit policy applies to the order's customer."""
+        self.ensure_one()
+        company = self.company_id.sudo()
+        return company.credit_check_active and bool(
+            company.credit_policy_id or self._credit_partner()._credit_policy()
+        )
 
     def _credit_must_check(self):
         """Whether confirming the order has to pass the credit check."""
         self.ensure_one()
         return (
             self.state in ("draft", "sent")
-            and bool(self._credit_partner()._credit_policy())
+            and self._credit_policy_applies()
             and not self._credit_paid_online()
         )
 
     def _credit_paid_online(self):
+        """Whether completed online payments cover the whole order."""
         self.ensure_one()
-        return (
-            self.currency_id.compare_amounts(self.amount_paid, self.amount_total) >= 0
+        if self.currency_id.is_zero(self.amount_total):
+            return False
+        paid = sum(
+            tx.amount
+            for tx in self.sudo().transaction_ids
+            if tx.state == "done" and tx.currency_id == self.currency_id
         )
+        return self.currency_id.compare_amounts(paid, self.amount_total) >= 0
 
     def _credit_order_amount(self):
         """The order's total in company currency, at today's rate."""
@@ -69,36 +111,38 @@ class SaleOrder(models.Model):
         )
 
     def _credit_to_lock(self):
-        """Serialise the checks of the same customer in the same company."""
-        self.ensure_one()
-        self.env["credit.check.lock"].sudo()._acquire(
-            self._credit_partner(), self.company_id
-        )
+        """The (address, company) pairs whose customers' credit the orders' checks
+        spend; the lock stands for the address's commercial partner."""
+        return {(order._credit_member().id, order.company_id.root_id.id) for order in self}
+
+    def _credit_lock(self):
+        """Take every lock the checks of these orders need, up front, in one order."""
+        if self:
+            self.env["credit.check.lock"].sudo()._acquire(self._credit_to_lock())
 
     def _credit_evaluate(self, order_amount=None):
         """Run the customer's policy on this order: ``(reasons, snapshot)``."""
         self.ensure_one()
-        partner = self._credit_partner()
-        policy = partner._credit_policy()
         company = self.company_id
-        exposure = (
-            self.env["credit.exposure"]
-            .sudo()
-            ._compute_exposures(company, partner.ids)
-            .get(partner.id, credit_rules.Exposure())
+        Exposure = self.env["credit.exposure"].sudo()
+        exposures = Exposure._compute_exposures(company, self._credit_member().ids)
+        policy, exposure = Exposure._credit_apply_policy(
+            company, next(iter(exposures.values()), credit_rules.Exposure())
         )
-        limit = partner._credit_effective_limits()[partner.id]
-        amount = self._credit_order_amount() if order_amount is None else order_amount
+        snapshot = policy._credit_snapshot()
         today = fields.Date.context_today(self)
-        reasons = credit_rules.evaluate(
-            policy._rules(),
+        limit = Exposure._credit_limit(company, exposure, today)
+        amount = self._credit_order_amount() if order_amount is None else order_amount
+        check = credit_rules.Check(
             exposure,
             limit,
             amount,
             today,
-            manual_hold=partner.sudo().credit_hold,
+            snapshot.settings,
+            company.currency_id.compare_amounts,
         )
-        snapshot = {
+        reasons = credit_rules.evaluate(policy._credit_rules(), check, snapshot.disabled)
+        figures = {
             "credit_limit": limit,
             "exposure": exposure.total,
             "order_amount": amount,
@@ -106,17 +150,20 @@ class SaleOrder(models.Model):
             "overdue_days": exposure.overdue_days(today),
             "available": credit_rules.available(limit, exposure.total),
         }
-        return reasons, snapshot
+        return reasons, figures
 
     # Confirmation
 
     def action_confirm(self):
-        if self.env.su and self.env.context.get("credit_check_skip"):
+        if is_credit_engine(self.env):
             return super().action_confirm()
-        checked = self.filtered(lambda o: o._credit_must_check())
+        rejected = self.browse()
+        if not self.env.user.has_group(MANAGER_GROUP):
+            rejected = self.filtered(lambda o: o.credit_state == "rejected")
+        checked = (self - rejected).filtered(lambda o: o._credit_must_check())
+        checked._credit_lock()
         held = self.browse()
         for order in checked:
-            order._credit_to_lock()
             reasons, snapshot = order._credit_evaluate()
             if any(reason.blocking for reason in reasons):
                 order._credit_hold(reasons, snapshot)
@@ -126,73 +173,72 @@ class SaleOrder(models.Model):
                 order._credit_clear_holds(
                     self.env._("Within credit when confirmed again.")
                 )
-            order.sudo().credit_state = "warning" if reasons else "approved"
+            credit_engine(order.sudo()).credit_state = (
+                "warning" if reasons else "approved"
+            )
             if reasons:
                 order._credit_log(
                     self.env._("Credit warning:"), order._credit_messages(reasons)
                 )
-            super(SaleOrder, order).action_confirm()
-        if self - checked:
-            super(SaleOrder, self - checked).action_confirm()
-        if held:
-            return self._credit_hold_notification(held)
+            super(SaleOrder, credit_engine(order)).action_confirm()
+        unchecked = self - checked - rejected
+        if unchecked:
+            super(SaleOrder, credit_engine(unchecked)).action_confirm()
+        if held or rejected:
+            return self._credit_hold_notification(held | rejected)
         return True
-
-    def _action_cancel(self):
-        self._credit_clear_holds(self.env._("The order was cancelled."))
-        return super()._action_cancel()
 
     def _credit_clear_holds(self, note):
         """Close the holds still waiting for review: nothing is left to decide."""
         pending = self.credit_hold_ids.filtered(lambda h: h.state == "pending")
         pending.sudo()._decide("cleared", note)
 
-    def _credit_confirm_unchecked(self):
-        return self.sudo().with_context(credit_check_skip=True).action_confirm()
-
     def _credit_hold(self, reasons, snapshot):
         """Keep the order a quotation, on hold, and ask the credit managers."""
         self.ensure_one()
-        partner = self._credit_partner()
-        messages = self._credit_messages(reasons)
-        reason_values = [
-            {"code": reason.code, "message": message}
-            for reason, message in zip(reasons, messages, strict=True)
+        reason_lines = [
+            fields.Command.create(
+                {"code": r.code, "blocking": r.blocking, "values": r.values}
+            )
+            for r in reasons
         ]
-        hold = self.credit_hold_ids.filtered(lambda h: h.state == "pending")[:1].sudo()
+        pins = {
+            "partner_id": self._credit_partner().id,
+            "company_id": self.company_id.id,
+            "order_partner_id": self.partner_id.id,
+            "invoice_partner_id": self.partner_invoice_id.id,
+        }
+        Hold = credit_engine(self.env["credit.hold"].sudo())
+        hold = Hold.search([("order_id", "=", self.id), ("state", "=", "pending")])
         if hold:
             hold.reason_ids.unlink()
             hold.write(
-                dict(
-                    snapshot,
-                    reason_ids=[fields.Command.create(v) for v in reason_values],
-                )
+                dict(snapshot, **pins, reason_ids=[fields.Command.clear()] + reason_lines)
             )
         else:
-            hold = (
-                self.env["credit.hold"]
-                .sudo()
-                .create(
-                    dict(
-                        snapshot,
-                        order_id=self.id,
-                        partner_id=partner.id,
-                        company_id=self.company_id.id,
-                        reason_ids=[fields.Command.create(v) for v in reason_values],
-                    )
+            hold = Hold.create(
+                dict(
+                    snapshot,
+                    **pins,
+                    order_id=self.id,
+                    name=self.name,
+                    reason_ids=reason_lines,
                 )
             )
             hold._credit_notify_managers()
-        self.sudo().credit_state = "hold"
-        self._credit_log(self.env._("Order put on credit hold:"), messages)
+        credit_engine(self.sudo()).credit_state = "hold"
+        self._credit_log(
+            self.env._("Order put on credit hold:"), hold.reason_ids.mapped("message")
+        )
 
     def _credit_messages(self, reasons):
-        """The sentences explaining ``reasons``, in the company currency."""
+        """The sentences explaining ``reasons``, in the reader's language."""
         self.ensure_one()
         Reason = self.env["credit.hold.reason"]
-        currency = self.company_id.currency_id
-        partner = self._credit_partner()
-        return [Reason._message(reason, currency, partner) for reason in reasons]
+        return [
+            Reason._message(r.code, r.values, self.company_id.currency_id)
+            for r in reasons
+        ]
 
     def _credit_log(self, title, messages):
         items = Markup("").join(Markup("<li>%s</li>") % m for m in messages)
@@ -201,7 +247,11 @@ class SaleOrder(models.Model):
     def _credit_hold_notification(self, held):
         message = "\n".join(
             f"{order.name}: "
-            + " ".join(order.credit_hold_ids[:1].reason_ids.mapped("message"))
+            + " ".join(
+                order.credit_hold_ids.sorted("id", reverse=True)[:1].reason_ids.mapped(
+                    "message"
+                )
+            )
             for order in held
         )
         return {
@@ -216,57 +266,139 @@ class SaleOrder(models.Model):
             },
         }
 
+    def action_credit_open_hold(self):
+        """Open the order's credit hold waiting for review, else its latest one."""
+        self.ensure_one()
+        holds = self.credit_hold_ids.sorted("id", reverse=True)
+        hold = holds.filtered(lambda h: h.state == "pending")[:1] or holds[:1]
+        if not hold:
+            raise UserError(self.env._("This order has no credit hold."))
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Credit Hold"),
+            "res_model": "credit.hold",
+            "res_id": hold.id,
+            "view_mode": "form",
+            "views": [(False, "form")],
+        }
+
+    def action_credit_request_release(self):
+        """Ask the credit managers to release the order's hold waiting for review."""
+        self.ensure_one()
+        hold = self.credit_hold_ids.filtered(lambda h: h.state == "pending")
+        if not hold:
+            raise UserError(self.env._("This order is not on credit hold."))
+        return hold.action_request_release()
+
     # Preview on the quotation
 
-    @api.depends("amount_total", "partner_invoice_id", "state", "company_id")
+    @api.depends("amount_total", "partner_id", "partner_invoice_id", "state", "company_id")
     def _compute_credit_preview(self):
         for order in self:
+            order.credit_check_applies = False
             order.credit_available = 0.0
             order.credit_preview = False
             order.credit_preview_blocking = False
-            partner = order.partner_invoice_id.commercial_partner_id._origin
-            if order.state not in ("draft", "sent") or not partner:
+            if order.state not in ("draft", "sent") or not order.partner_invoice_id:
                 continue
-            partner = partner.with_company(order.company_id)
-            if not partner._credit_policy():
-                order.credit_available = partner.credit_available
+            if not order._credit_policy_applies():
                 continue
             reasons, snapshot = order._credit_evaluate()
+            order.credit_check_applies = True
             order.credit_available = snapshot["available"]
             order.credit_preview = "\n".join(order._credit_messages(reasons)) or False
             order.credit_preview_blocking = any(r.blocking for r in reasons)
 
+    def _compute_partner_credit_warning(self):
+        """One figure: where our check applies, Odoo's own credit banner is not shown."""
+        super()._compute_partner_credit_warning()
+        for order in self.filtered("partner_credit_warning"):
+            if order.partner_invoice_id and order._credit_policy_applies():
+                order.partner_credit_warning = ""
+
     # Orders that grow after confirmation
 
     def _credit_check_growth(self):
-        """Flag confirmed orders whose customer is now over its limit."""
-        for order in self.filtered(
-            lambda o: o.state == "sale"
-            and o.credit_state != "exceeded"
-            and o._credit_partner()._credit_policy()
-        ):
+        """Flag confirmed orders whose customer no longer passes the check."""
+        grown = self.filtered(
+            lambda o: o.state == "sale" and o._credit_policy_applies()
+        )
+        grown._credit_lock()
+        for order in grown:
             reasons, _snapshot = order._credit_evaluate(order_amount=0.0)
-            over = [r for r in reasons if r.code == credit_rules.OVER_LIMIT]
-            if over:
-                order.sudo().credit_state = "exceeded"
-                order._credit_log(
-                    self.env._("Over the credit limit:"), order._credit_messages(over)
-                )
+            blocking = [r for r in reasons if r.blocking]
+            if not blocking:
+                continue
+            order._credit_log(
+                self.env._("The order grew and its customer no longer passes the check:"),
+                order._credit_messages(blocking),
+            )
+            if order.credit_state != "exceeded":
+                credit_engine(order.sudo()).credit_state = "exceeded"
                 order.company_id._credit_schedule_review(
                     order,
-                    self.env._(
-                        "The order grew after confirmation and the customer is "
-                        "over its credit limit."
+                    lambda env: env._(
+                        "The order grew after confirmation and its customer no "
+                        "longer passes the credit check."
                     ),
                 )
 
+    # Guards: only the check and the decisions confirm orders and set their status
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        if not is_credit_engine(self.env):
+            if any("credit_state" in vals for vals in vals_list):
+                raise AccessError(
+                    self.env._("The credit status is set by the credit check only.")
+                )
+            to_confirm = [vals.get("state") == "sale" for vals in vals_list]
+            vals_list = [
+                dict(vals, state="draft") if confirm else vals
+                for vals, confirm in zip(vals_list, to_confirm, strict=True)
+            ]
+        else:
+            to_confirm = [False] * len(vals_list)
+        orders = super().create(vals_list)
+        orders.browse(
+            [order.id for order, confirm in zip(orders, to_confirm, strict=True) if confirm]
+        ).action_confirm()
+        return orders
+
     def write(self, vals):
-        if (
-            "credit_state" in vals
-            and not self.env.su
-            and not self.env.user.has_group("credit_control.group_credit_manager")
-        ):
-            raise AccessError(
-                self.env._("Only a Credit Manager can change the credit status.")
-            )
+        if not is_credit_engine(self.env):
+            if "credit_state" in vals:
+                raise AccessError(
+                    self.env._(
+                        "The credit status is set by the credit check and the "
+                        "credit managers' decisions only."
+                    )
+                )
+            if vals.get("state") == "sale" and any(o.state != "sale" for o in self):
+                raise UserError(
+                    self.env._(
+                        "Confirm quotations with the Confirm button, so that they "
+                        "pass the credit check."
+                    )
+                )
+        if vals.get("state") in ("draft", "cancel"):
+            self._credit_reset(vals["state"])
         return super().write(vals)
+
+    def _credit_reset(self, state):
+        """Cancelled or back to quotation: no credit status, nothing to review.
+
+        A rejection stays until a credit manager decides otherwise.
+        """
+        self._credit_clear_holds(
+            self.env._("The order was cancelled.")
+            if state == "cancel"
+            else self.env._("The order went back to quotation.")
+        )
+        stale = self.filtered(lambda o: o.credit_state not in (False, "rejected"))
+        if stale:
+            credit_engine(stale.sudo()).write({"credit_state": False})
+
+    def unlink(self):
+        self._credit_clear_holds(self.env._("The quotation was deleted."))
+        return super().unlink()

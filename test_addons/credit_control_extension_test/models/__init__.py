@@ -1,0 +1,4 @@
+from . import credit_commitment
+from . import credit_exposure
+from . import credit_hold_reason
+from . import credit_policy
