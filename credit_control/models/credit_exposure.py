@@ -214,20 +214,26 @@ class CreditExposure(models.Model):
     def _credit_to_deliver_sql(self):
         """What is still to be delivered of an order line, in its unit of measure.
 
-        Without stock, what is ordered and not delivered; with stock, what the line's
-        outgoing moves not done nor cancelled still carry, so that a cancelled
-        backorder or a return leaves the exposure.
+        What is ordered and not delivered; for a line delivered by stock moves, no
+        more than its outgoing moves not done nor cancelled still carry, so that a
+        cancelled backorder or a return leaves the exposure.
         """
+        undelivered = SQL("(sol.product_uom_qty - sol.qty_delivered)")
         if "stock.move" not in self.env:
-            return SQL("(sol.product_uom_qty - sol.qty_delivered)")
+            return undelivered
         return SQL(
-            """LEAST(sol.product_uom_qty - sol.qty_delivered, COALESCE((
-                   SELECT SUM(move.product_uom_qty)
-                     FROM stock_move move
-                     JOIN stock_location dest ON dest.id = move.location_dest_id
-                    WHERE move.sale_line_id = sol.id
-                      AND move.state NOT IN ('done', 'cancel')
-                      AND dest.usage = 'customer'), 0))"""
+            """CASE WHEN EXISTS (SELECT 1 FROM stock_move move
+                                  WHERE move.sale_line_id = sol.id)
+                    THEN LEAST(%s, COALESCE((
+                        SELECT SUM(move.product_uom_qty)
+                          FROM stock_move move
+                          JOIN stock_location dest ON dest.id = move.location_dest_id
+                         WHERE move.sale_line_id = sol.id
+                           AND move.state NOT IN ('done', 'cancel')
+                           AND dest.usage = 'customer'), 0))
+                    ELSE %s END""",
+            undelivered,
+            undelivered,
         )
 
     # The query
@@ -250,15 +256,8 @@ class CreditExposure(models.Model):
                 " WHERE id = ANY(%s))",
                 list(partner_ids),
             )
-        for model in (
-            "res.partner",
-            "account.move.line",
-            "account.move",
-            "sale.order",
-            "sale.order.line",
-            "credit.block",
-        ):
-            self.env[model].flush_model()
+        # Every part may read any table (an add-on's too): write what is pending.
+        self.env.flush_all()
         today = fields.Date.context_today(self)
         params = self._credit_sql_params(company, today)
         parts = [SQL(part, **params) for part in self._credit_exposure_sql_parts()]
@@ -327,6 +326,17 @@ class CreditExposure(models.Model):
 
     # The report
 
+    def action_open_partner(self):
+        """A row opens its customer."""
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "res.partner",
+            "res_id": self.partner_id.id,
+            "view_mode": "form",
+            "views": [(False, "form")],
+        }
+
     @api.model
     def action_refresh(self):
         """Recompute the rows of the current company and open them."""
@@ -347,6 +357,7 @@ class CreditExposure(models.Model):
         partners = (
             self.env["res.partner"].sudo().with_company(company).browse(list(exposures))
         )
+        salespeople = self._credit_salespeople(company)
         today = fields.Date.context_today(self)
         now = fields.Datetime.now()
         columns = [
@@ -362,7 +373,7 @@ class CreditExposure(models.Model):
                 (
                     partner.id,
                     company.id,
-                    partner.user_id.id or None,
+                    partner.user_id.id or salespeople.get(partner.id),
                     limit,
                     figures.overdue_days(today),
                     figures.total,
@@ -401,6 +412,23 @@ class CreditExposure(models.Model):
                 )
             )
         self.invalidate_model()
+
+    @api.model
+    def _credit_salespeople(self, company):
+        """Per commercial partner, the salesperson of its latest order in the company,
+        for the customers that have none of their own."""
+        self.env.cr.execute(
+            SQL(
+                """SELECT DISTINCT ON (partner.commercial_partner_id)
+                          partner.commercial_partner_id, so.user_id
+                     FROM sale_order so
+                     JOIN res_partner partner ON partner.id = so.partner_id
+                    WHERE so.company_id = %s AND so.user_id IS NOT NULL
+                    ORDER BY partner.commercial_partner_id, so.date_order DESC""",
+                company.id,
+            )
+        )
+        return dict(self.env.cr.fetchall())
 
     @api.model
     def _cron_refresh(self):

@@ -37,7 +37,7 @@ class TestConcurrentConfirmations(BaseCase):
                 {"credit_limit": 1000.0, "credit_policy_id": policy.id}
             )
             product = env["product.product"].create(
-                {"name": "Race pallet", "taxes_id": [Command.clear()]}
+                {"name": "Race service", "type": "service", "taxes_id": [Command.clear()]}
             )
             orders = env["sale.order"].create(
                 [
