@@ -317,13 +317,17 @@ class ResPartner(models.Model):
             "help": Markup('<p class="o_view_nocontent_empty_folder">%s</p>') % empty,
         }
 
+    def _credit_order_partner_field(self):
+        snapshot = self.env.company.sudo().credit_policy_id._credit_snapshot()
+        return snapshot.order_partner_field
+
     def action_credit_open_receivable(self):
         self.ensure_one()
         return self._credit_open(
             "account.move.line",
             [
                 ("partner_id", "child_of", self.commercial_partner_id.id),
-                ("company_id", "=", self.env.company.id),
+                ("company_id", "child_of", self.env.company.root_id.id),
                 ("account_id.account_type", "=", "asset_receivable"),
                 ("parent_state", "=", "posted"),
                 ("reconciled", "=", False),
@@ -351,7 +355,7 @@ class ResPartner(models.Model):
             "account.move",
             [
                 ("commercial_partner_id", "=", self.commercial_partner_id.id),
-                ("company_id", "=", self.env.company.id),
+                ("company_id", "child_of", self.env.company.root_id.id),
                 ("state", "=", "draft"),
                 ("move_type", "in", ("out_invoice", "out_refund")),
             ],
@@ -366,11 +370,11 @@ class ResPartner(models.Model):
             "sale.order",
             [
                 (
-                    "partner_invoice_id.commercial_partner_id",
+                    f"{self._credit_order_partner_field()}.commercial_partner_id",
                     "=",
                     self.commercial_partner_id.id,
                 ),
-                ("company_id", "=", self.env.company.id),
+                ("company_id", "child_of", self.env.company.root_id.id),
                 ("state", "=", "sale"),
                 ("invoice_status", "!=", "invoiced"),
             ],

@@ -19,6 +19,8 @@ MANAGER_GROUP = "credit_control.group_credit_manager"
 # Context value with which the credit check and the credit decisions confirm orders
 # and set their credit status.  Remote calls carry JSON only: they cannot forge it.
 CREDIT_ENGINE = object()
+# Context value with which an online payment confirms the quotation it paid.
+PAYMENT_FLOW = object()
 
 
 def credit_engine(records):
@@ -89,8 +91,14 @@ class SaleOrder(models.Model):
         )
 
     def _credit_paid_online(self):
-        """Whether completed online payments cover the whole order."""
+        """Whether the order is confirmed by the online payment that covers it whole.
+
+        Only the payment's own confirmation qualifies, and only completed payments
+        count: a zero-total order, or a salesperson confirming, is checked.
+        """
         self.ensure_one()
+        if self.env.context.get("credit_payment") is not PAYMENT_FLOW:
+            return False
         if self.currency_id.is_zero(self.amount_total):
             return False
         paid = sum(
@@ -309,6 +317,7 @@ class SaleOrder(models.Model):
             order.credit_preview = "\n".join(order._credit_messages(reasons)) or False
             order.credit_preview_blocking = any(r.blocking for r in reasons)
 
+    @api.depends("company_id", "partner_id", "partner_invoice_id", "amount_total")
     def _compute_partner_credit_warning(self):
         """One figure: where our check applies, Odoo's own credit banner is not shown."""
         super()._compute_partner_credit_warning()

@@ -229,15 +229,14 @@ class TestHold(CreditCommon):
         self.assertEqual(order.credit_state, "exceeded")
         self.assertTrue(order.activity_ids)
 
-    def test_order_paid_online_in_full_is_not_held(self):
-        order = self.order(5000.0)
+    def paid_online(self, order):
         provider = self.env["payment.provider"].create(
             {"name": "Card", "state": "test"}
         )
         method = self.env["payment.method"].create(
             {"name": "Test card", "code": "test_card"}
         )
-        self.env["payment.transaction"].create(
+        return self.env["payment.transaction"].create(
             {
                 "provider_id": provider.id,
                 "payment_method_id": method.id,
@@ -248,6 +247,15 @@ class TestHold(CreditCommon):
                 "state": "done",
             }
         )
-        order.action_confirm()
+
+    def test_order_paid_online_in_full_is_not_held(self):
+        order = self.order(5000.0)
+        self.paid_online(order)._check_amount_and_confirm_order()
         self.assertEqual(order.state, "sale")
         self.assertFalse(order.credit_hold_ids)
+
+    def test_salesperson_confirming_a_paid_order_still_checks_it(self):
+        order = self.order(5000.0)
+        self.paid_online(order)
+        order.action_confirm()
+        self.assertEqual(order.credit_state, "hold")
