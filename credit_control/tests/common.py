@@ -94,3 +94,31 @@ class CreditCommon(AccountTestInvoicingCommon):
         partner = (partner or self.customer).with_company(self.env.company)
         partner.invalidate_recordset()
         return partner
+
+    @classmethod
+    def unapplied_payment(cls, amount, partner=None):
+        """A posted payment of the customer not reconciled with any invoice."""
+        payment = cls.env["account.move"].create(
+            {
+                "move_type": "entry",
+                "line_ids": [
+                    Command.create(
+                        {
+                            "account_id": cls.company_data[
+                                "default_account_receivable"
+                            ].id,
+                            "partner_id": (partner or cls.customer).id,
+                            "credit": amount,
+                        }
+                    ),
+                    Command.create(
+                        {
+                            "account_id": cls.company_data["default_account_assets"].id,
+                            "debit": amount,
+                        }
+                    ),
+                ],
+            }
+        )
+        payment.action_post()
+        return payment

@@ -16,31 +16,7 @@ class TestExposure(CreditCommon):
 
     def test_unreconciled_payment_reduces_exposure_and_overdue(self):
         self.invoice(400.0, days_overdue=40)
-        payment = self.env["account.move"].create(
-            {
-                "move_type": "entry",
-                "line_ids": [
-                    Command.create(
-                        {
-                            "account_id": self.company_data[
-                                "default_account_receivable"
-                            ].id,
-                            "partner_id": self.customer.id,
-                            "credit": 150.0,
-                        }
-                    ),
-                    Command.create(
-                        {
-                            "account_id": self.company_data[
-                                "default_account_assets"
-                            ].id,
-                            "debit": 150.0,
-                        }
-                    ),
-                ],
-            }
-        )
-        payment.action_post()
+        self.unapplied_payment(150.0)
         partner = self.figures()
         self.assertEqual(partner.credit_receivable, 250.0)
         self.assertEqual(partner.credit_overdue, 250.0)

@@ -1,6 +1,5 @@
 from datetime import timedelta
 
-from odoo import Command
 from odoo.exceptions import AccessError
 from odoo.tests import new_test_user, tagged
 
@@ -9,32 +8,6 @@ from .common import CreditCommon
 
 @tagged("post_install", "-at_install")
 class TestFigures(CreditCommon):
-    def unapplied_payment(self, amount, partner=None):
-        payment = self.env["account.move"].create(
-            {
-                "move_type": "entry",
-                "line_ids": [
-                    Command.create(
-                        {
-                            "account_id": self.company_data[
-                                "default_account_receivable"
-                            ].id,
-                            "partner_id": (partner or self.customer).id,
-                            "credit": amount,
-                        }
-                    ),
-                    Command.create(
-                        {
-                            "account_id": self.company_data["default_account_assets"].id,
-                            "debit": amount,
-                        }
-                    ),
-                ],
-            }
-        )
-        payment.action_post()
-        return payment
-
     def test_unapplied_payment_pays_the_oldest_overdue_first(self):
         self.policy.overdue_days = 30
         self.customer.credit_limit = 10000.0
