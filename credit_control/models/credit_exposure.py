@@ -219,7 +219,8 @@ class CreditExposure(models.Model):
         cancelled backorder or a return leaves the exposure.
         """
         undelivered = SQL("(sol.product_uom_qty - sol.qty_delivered)")
-        if "stock.move" not in self.env:
+        stock_move = self.env.registry.get("stock.move")
+        if stock_move is None or "sale_line_id" not in stock_move._fields:
             return undelivered
         return SQL(
             """CASE WHEN EXISTS (SELECT 1 FROM stock_move move
