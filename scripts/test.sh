@@ -16,7 +16,12 @@ trap cleanup EXIT
 dropdb --if-exists "$DB"
 say "installing $ADDONS into the throw-away database $DB"
 "$ROOT/scripts/odoo.sh" -d "$DB" -i "$ADDONS" --with-demo --stop-after-init --log-level=warn 2>&1 \
-  | grep -v "^$" || true
+  | grep -v "^$" | tee "$CONF.install" || true
+if grep -q "demo data failed to install" "$CONF.install"; then
+  say "the add-ons' demo data did not install"
+  exit 1
+fi
+rm -f "$CONF.install"
 psql -d "$DB" -tAc "SELECT name FROM ir_module_module WHERE state = 'installed' AND name = ANY(string_to_array('$ADDONS', ','))" \
   | sort | paste -sd, - | grep -qx "$(echo "$ADDONS" | tr , '\n' | sort | paste -sd, -)" \
   || { say "the add-ons did not install"; exit 1; }
