@@ -10,7 +10,7 @@ DB=${TEST_DB:-credit_test_$$}
 export CREDIT_EXTRA_ADDONS=$ROOT/test_addons
 ADDONS=$(cd "$ROOT" && ls -d */__manifest__.py test_addons/*/__manifest__.py | xargs -n1 dirname | xargs -n1 basename | paste -sd, -)
 export PGHOST=localhost PGUSER=$PGUSER_ODOO PGPASSWORD=$PGPASSWORD_ODOO
-cleanup() { dropdb --if-exists "$DB" >/dev/null 2>&1 || true; rm -f "$CONF"; }
+cleanup() { dropdb --if-exists "$DB" >/dev/null 2>&1 || true; rm -f "$CONF" "$CONF".*; }
 CONF=$(mktemp --suffix=.conf)
 trap cleanup EXIT
 dropdb --if-exists "$DB"
