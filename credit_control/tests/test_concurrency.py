@@ -98,11 +98,11 @@ class TestConcurrentConfirmations(BaseCase):
                         break
                     except errors_module.SerializationFailure:
                         # what Odoo's request retry does (its ``retrying`` also
-                        # resets the registry, whose lock Odoo's runner holds)
+                        # reloads the registry, whose lock Odoo's runner holds)
                         if attempt == attempts:
                             raise
                         cr.rollback()
-                        env.transaction.reset()
+                        env.transaction.clear()
         except Exception as error:  # noqa: BLE001 - reported to the main thread
             errors.append(error)
 
