@@ -4,32 +4,90 @@ A few documents are made with the ORM (one posted invoice, one draft invoice, on
 confirmed order) and then cloned by SQL with ``INSERT ... SELECT`` over a spec table,
 every column copied from the template except the ones that make a document its own (ids,
 partner, names, dates, amounts).  The clones are consistent enough for credit_control's
-exposure query and for OCA's account_financial_risk / sale_financial_risk
-``_read_group``\\ s alike: posted ``out_invoice`` moves with
+exposure query and for Odoo's own figures: posted ``out_invoice`` moves with
 ``amount_total``/``amount_residual``/``payment_state``, and their receivable line with
 ``amount_residual(_currency)``, ``reconciled``, ``parent_state``, ``date_maturity``;
-confirmed orders with ``untaxed_amount_to_invoice`` (and OCA's stored
-``risk_amount``/``risk_partner_id`` when that add-on is installed).
+confirmed orders with ``untaxed_amount_to_invoice``.  The same data goes into the
+database with ``credit_control`` and into the one with plain ``sale``.
 
 Per regular customer (``customers`` of them): 3 open invoices (one not due, one
 partially paid, one overdue), 2 paid ones (reconciled), one confirmed order not
 invoiced, and a draft invoice for every fifth customer.  Plus one customer per entry of
 ``heavy`` with that many open invoices, each with a one-line quotation
-(``client_order_ref`` ``bench-h<H>``) to confirm.  The documents sell a service; where
-``stock`` is installed, the quotations sell a storable product that the main warehouse
-holds instead, so that confirming one creates a delivery and reserves its goods.
+(``client_order_ref`` ``bench-h<H>``) to confirm, whose salesperson is the first of
+the bench salespeople.  The documents sell a service.
+
+Users, each with its login as password: ``SALESPEOPLE`` salespeople (``Sales / User:
+Own Documents Only``) and, where ``credit_control`` is installed, ``CREDIT_USERS``
+credit users (``Credit User``).
+
+:func:`throughput_orders` adds, at every run, the customers and quotations that the
+salespeople confirm through RPC: each customer's limit lets only some of its quotations
+fit.
 """
+
+import random
 
 from odoo import Command, fields
 
-DATA_VERSION = "3"
-LIMIT = 1e12  # so that no order is ever held: both paths do a real confirmation
+DATA_VERSION = "4"
+LIMIT = 1e12  # so that no order is ever held: every confirmation is a real one
+SALESPEOPLE = 8
+CREDIT_USERS = 2
 
 
-def generate(env, customers=10_000, heavy=(10, 1_000, 10_000), log=print):
+def sales_login(n):
+    return f"bench_sales_{n}"
+
+
+def credit_login(n):
+    return f"bench_credit_{n}"
+
+
+def has_credit_control(env):
+    return "credit.policy" in env
+
+
+def confirm_unchecked(orders):
+    """Confirm without the credit check (credit_control's engine context) if any."""
+    if has_credit_control(orders.env):
+        from odoo.addons.credit_control.models.sale_order import credit_engine
+
+        orders = credit_engine(orders)
+    return orders.action_confirm()
+
+
+def create_users(env):
+    """The bench salespeople and credit users, each with its login as password."""
+    salesman = env.ref("sales_team.group_sale_salesman")
+    vals = [
+        {
+            "name": f"Bench Salesperson {n}",
+            "login": sales_login(n),
+            "password": sales_login(n),
+            "group_ids": [Command.set(salesman.ids)],
+        }
+        for n in range(SALESPEOPLE)
+    ]
+    if has_credit_control(env):
+        credit_user = env.ref("credit_control.group_credit_user")
+        vals += [
+            {
+                "name": f"Bench Credit User {n}",
+                "login": credit_login(n),
+                "password": credit_login(n),
+                "group_ids": [Command.set(credit_user.ids)],
+            }
+            for n in range(CREDIT_USERS)
+        ]
+    return env["res.users"].with_context(no_reset_password=True).create(vals)
+
+
+def generate(env, customers=10_000, heavy=(10, 10_000), log=print):
     cr = env.cr
     company = env.company
-    oca = "risk_invoice_open_include" in env["res.partner"]._fields
+    log("creating the users")
+    users = create_users(env)
     if not env["account.account"].search_count(
         [("account_type", "=", "asset_receivable")]
     ):
@@ -45,37 +103,8 @@ def generate(env, customers=10_000, heavy=(10, 1_000, 10_000), log=print):
             "invoice_policy": "order",
         }
     )
-    quoted = product
-    if "is_storable" in product._fields:
-        quoted = product.create(
-            {
-                "name": "Bench Goods",
-                "type": "consu",
-                "is_storable": True,
-                "list_price": 100.0,
-                "taxes_id": [],
-                "invoice_policy": "order",
-            }
-        )
-        env["stock.quant"]._update_available_quantity(
-            quoted, env["stock.warehouse"].search([], limit=1).lot_stock_id, 1e6
-        )
     partner_vals = {"is_company": True, "customer_rank": 1, "credit_limit": LIMIT}
-    if oca:  # count every risk OCA knows of, as credit_control does
-        partner_vals.update(
-            {
-                f"{name}_include": True
-                for name in (
-                    "risk_invoice_draft",
-                    "risk_invoice_open",
-                    "risk_invoice_unpaid",
-                    "risk_account_amount",
-                    "risk_account_amount_unpaid",
-                    "risk_sale_order",
-                )
-            }
-        )
-    else:
+    if has_credit_control(env):
         policy = env["credit.policy"].create({"name": "Bench", "warning_pct": 0.0})
         company.credit_policy_id = policy
     log(f"creating {customers + len(heavy)} customers")
@@ -108,15 +137,16 @@ def generate(env, customers=10_000, heavy=(10, 1_000, 10_000), log=print):
             move.action_post()
         return move
 
-    def order(partner, confirm=True, ref=False, sold=product):
+    def order(partner, confirm=True, ref=False, user=False):
         so = env["sale.order"].create(
             {
                 "partner_id": partner.id,
                 "client_order_ref": ref,
+                "user_id": user and user.id,
                 "order_line": [
                     Command.create(
                         {
-                            "product_id": sold.id,
+                            "product_id": product.id,
                             "product_uom_qty": 1,
                             "price_unit": 100.0,
                             "tax_ids": [],
@@ -126,7 +156,7 @@ def generate(env, customers=10_000, heavy=(10, 1_000, 10_000), log=print):
             }
         )
         if confirm:
-            so.with_context(credit_check_skip=True, bypass_risk=True).action_confirm()
+            confirm_unchecked(so)
         return so
 
     posted, draft, sale = (
@@ -135,7 +165,7 @@ def generate(env, customers=10_000, heavy=(10, 1_000, 10_000), log=print):
         order(regular[0]),
     )
     for partner, h in zip(heavies, heavy, strict=False):
-        order(partner, confirm=False, ref=f"bench-h{h}", sold=quoted)
+        order(partner, confirm=False, ref=f"bench-h{h}", user=users[0])
     env.flush_all()
 
     today = fields.Date.context_today(env.user)
@@ -271,8 +301,6 @@ def generate(env, customers=10_000, heavy=(10, 1_000, 10_000), log=print):
     order_line_over = {
         "order_id": "s.order_id",
         "order_partner_id": "s.partner_id",
-        "risk_partner_id": "s.partner_id",
-        "risk_amount": "s.amount",
         "price_unit": "s.amount",
         "price_subtotal": "s.amount",
         "price_total": "s.amount",
@@ -313,3 +341,84 @@ def _clone(cr, table, overrides, where, skip_id=False):
         f"INSERT INTO {table} ({names}) SELECT {values} FROM {table} t, bench_spec s "
         f"WHERE {where} ORDER BY s.seq"
     )
+
+
+def throughput_orders(env, tag, rounds, customers=20, per_customer=5, fit=3, warmup=2):
+    """Customers and quotations for the salespeople to confirm through RPC.
+
+    ``rounds`` sets of ``customers`` new customers (named with ``tag``), each with
+    ``per_customer`` one-line quotations of 100 and a limit that lets ``fit`` of them
+    fit; and ``warmup`` quotations per salesperson of a customer without worries, to
+    warm the server up.  Quotation ``j`` of customer ``c`` belongs to salesperson
+    ``(c * per_customer + j) % SALESPEOPLE``, who confirms its quotations in an order
+    shuffled with a fixed seed.  The customers have no
+    customer rank, so that they stay out of the customer list that the bench reads.
+
+    Returns ``{"rounds": [{"customers": [id...], "orders": {login: [id...]}}],
+    "warmup": {login: [id...]}, "limit": limit, "amount": amount}``.
+    """
+    amount = 100.0
+    limit = amount * (fit + 0.5)
+    users = env["res.users"].search(
+        [("login", "in", [sales_login(n) for n in range(SALESPEOPLE)])]
+    )
+    users = users.sorted(lambda u: int(u.login.rsplit("_", 1)[1]))
+    product = env["product.product"].search([("name", "=", "Bench Service")], limit=1)
+    Partner = env["res.partner"].with_context(tracking_disable=True)
+
+    def quotations(partner_owners):
+        """One quotation per (partner, salesperson), created at once."""
+        return env["sale.order"].create(
+            [
+                {
+                    "partner_id": partner.id,
+                    "user_id": user.id,
+                    "order_line": [
+                        Command.create(
+                            {
+                                "product_id": product.id,
+                                "product_uom_qty": 1,
+                                "price_unit": amount,
+                                "tax_ids": [],
+                            }
+                        )
+                    ],
+                }
+                for partner, user in partner_owners
+            ]
+        )
+
+    result = {"rounds": [], "warmup": {}, "limit": limit, "amount": amount}
+    for r in range(rounds):
+        partners = Partner.create(
+            [
+                {
+                    "name": f"Bench Throughput {tag} R{r} C{c:02d}",
+                    "is_company": True,
+                    "credit_limit": limit,
+                }
+                for c in range(customers)
+            ]
+        )
+        orders = {user.login: [] for user in users}
+        pairs = [
+            (partner, users[(c * per_customer + j) % SALESPEOPLE])
+            for c, partner in enumerate(partners)
+            for j in range(per_customer)
+        ]
+        for (_partner, user), so in zip(pairs, quotations(pairs), strict=True):
+            orders[user.login].append(so.id)
+        for n, login in enumerate(orders):  # the same order on every database
+            random.Random(r * SALESPEOPLE + n).shuffle(orders[login])
+        result["rounds"].append({"customers": partners.ids, "orders": orders})
+    relaxed = Partner.create(
+        {
+            "name": f"Bench Throughput {tag} warm-up",
+            "is_company": True,
+            "credit_limit": LIMIT,
+        }
+    )
+    pairs = [(relaxed, user) for user in users for _ in range(warmup)]
+    for (_partner, user), so in zip(pairs, quotations(pairs), strict=True):
+        result["warmup"].setdefault(user.login, []).append(so.id)
+    return result
