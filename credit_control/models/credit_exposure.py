@@ -13,46 +13,62 @@ from ..lib import credit_rules
 
 # Posted receivables not yet reconciled (open invoices, unapplied payments and credit
 # notes).  Unapplied credits pay the oldest overdue items first: what they leave of
-# the overdue items is the overdue amount and the oldest of those its age.
+# the overdue items is the overdue amount, and the oldest item they leave unpaid its
+# age, looked for item by item only when there are such credits.
 _RECEIVABLE_SQL = """
 SELECT open_items.partner_id, open_items.currency_id, part.component, part.amount,
        part.date, NULL::text
   FROM (
-    SELECT partner_id, currency_id,
-           SUM(residual) AS receivable,
-           GREATEST(COALESCE(SUM(residual) FILTER (WHERE overdue), 0) - MAX(credits), 0)
-               AS overdue,
-           MIN(date_maturity) FILTER (WHERE overdue AND running > credits) AS oldest
-      FROM (
-        SELECT f.commercial_partner_id AS partner_id,
-               aml.currency_id,
-               aml.amount_residual_currency AS residual,
-               aml.date_maturity,
-               aml.date_maturity < %(today)s AND aml.amount_residual_currency > 0
-                   AS overdue,
-               SUM(aml.amount_residual_currency) FILTER (
+    SELECT f.commercial_partner_id AS partner_id,
+           aml.currency_id,
+           SUM(aml.amount_residual_currency) AS receivable,
+           GREATEST(
+               COALESCE(SUM(aml.amount_residual_currency) FILTER (
                    WHERE aml.date_maturity < %(today)s
-                     AND aml.amount_residual_currency > 0)
-                   OVER (PARTITION BY f.commercial_partner_id, aml.currency_id
-                         ORDER BY aml.date_maturity, aml.id ROWS UNBOUNDED PRECEDING)
-                   AS running,
-               -COALESCE(SUM(LEAST(aml.amount_residual_currency, 0))
-                   OVER (PARTITION BY f.commercial_partner_id, aml.currency_id), 0)
-                   AS credits
-          FROM account_move_line aml
-          JOIN family f ON f.id = aml.partner_id
-         WHERE aml.account_id = ANY(ARRAY(SELECT id FROM account_account
-                                           WHERE account_type = 'asset_receivable'))
-           AND aml.reconciled IS NOT TRUE
-           AND aml.parent_state = 'posted'
-           AND aml.amount_residual_currency <> 0
-           AND aml.company_id = ANY(%(company_ids)s)
-      ) item
+                     AND aml.amount_residual_currency > 0), 0)
+               + COALESCE(SUM(aml.amount_residual_currency) FILTER (
+                   WHERE aml.amount_residual_currency < 0), 0),
+               0) AS overdue,
+           MIN(aml.date_maturity) FILTER (
+               WHERE aml.date_maturity < %(today)s
+                 AND aml.amount_residual_currency > 0) AS oldest,
+           -COALESCE(SUM(aml.amount_residual_currency) FILTER (
+               WHERE aml.amount_residual_currency < 0), 0) AS credits
+      FROM account_move_line aml
+      JOIN family f ON f.id = aml.partner_id
+     WHERE aml.account_id = ANY(ARRAY(SELECT id FROM account_account
+                                       WHERE account_type = 'asset_receivable'))
+       AND aml.reconciled IS NOT TRUE
+       AND aml.parent_state = 'posted'
+       AND aml.amount_residual_currency <> 0
+       AND aml.company_id = ANY(%(company_ids)s)
   GROUP BY 1, 2
   ) open_items
-  CROSS JOIN LATERAL (VALUES ('receivable', open_items.receivable, NULL::date),
-                             ('overdue', open_items.overdue, open_items.oldest))
-      AS part(component, amount, date)
+  CROSS JOIN LATERAL (VALUES
+      ('receivable', open_items.receivable, NULL::date),
+      ('overdue', open_items.overdue, CASE
+          WHEN open_items.overdue = 0 THEN NULL
+          WHEN open_items.credits = 0 THEN open_items.oldest
+          ELSE (SELECT item.date_maturity
+                  FROM (SELECT aml.date_maturity,
+                               SUM(aml.amount_residual_currency) OVER (
+                                   ORDER BY aml.date_maturity, aml.id) AS running
+                          FROM account_move_line aml
+                          JOIN family f ON f.id = aml.partner_id
+                         WHERE f.commercial_partner_id = open_items.partner_id
+                           AND aml.currency_id = open_items.currency_id
+                           AND aml.account_id = ANY(ARRAY(
+                               SELECT id FROM account_account
+                                WHERE account_type = 'asset_receivable'))
+                           AND aml.reconciled IS NOT TRUE
+                           AND aml.parent_state = 'posted'
+                           AND aml.amount_residual_currency > 0
+                           AND aml.date_maturity < %(today)s
+                           AND aml.company_id = ANY(%(company_ids)s)) item
+                 WHERE item.running > open_items.credits
+                 ORDER BY item.date_maturity
+                 LIMIT 1)
+      END)) AS part(component, amount, date)
 """
 
 # Draft customer invoices and credit notes not coming from an order (those are
@@ -289,31 +305,34 @@ class CreditExposure(models.Model):
         }
 
     @api.model
-    def _credit_limit(self, company, exposure, today):
-        """The limit in force today of the customer of ``exposure`` in ``company``."""
-        profile = exposure.profile
-        limit = profile.get("credit_limit")
-        if limit is None:
-            partners = self.env["res.partner"].with_company(company)
-            limit = partners._fields["credit_limit"].get_company_dependent_fallback(
-                partners
-            )
-        return credit_rules.effective_limit(
-            limit or 0.0,
-            profile.get("credit_limit_temp") or 0.0,
-            profile.get("credit_limit_temp_end"),
-            today,
+    def _credit_judge(self, company, exposures, today):
+        """Per commercial partner id of ``exposures``: ``(policy, exposure, limit)``,
+        the customer's policy in ``company`` (if any), its exposure counting the
+        components that policy counts, and its limit in force today."""
+        partners = self.env["res.partner"].with_company(company)
+        default_limit = (
+            partners._fields["credit_limit"].get_company_dependent_fallback(partners)
+            or 0.0
         )
-
-    @api.model
-    def _credit_apply_policy(self, company, exposure):
-        """``(policy, exposure)``: the policy of the customer of ``exposure`` in
-        ``company``, if any, and the exposure counting the components it counts."""
-        policy_id = exposure.profile.get("credit_policy_id")
-        policy = company._credit_policy_for(int(policy_id) if policy_id else False)
-        if not policy:
-            return policy, exposure.counting(self._credit_additive_components())
-        return policy, exposure.counting(policy._credit_snapshot().counted)
+        everything = self._credit_additive_components()
+        policies = {}
+        judged = {}
+        for partner_id, exposure in exposures.items():
+            profile = exposure.profile
+            policy_id = int(profile.get("credit_policy_id") or 0)
+            if policy_id not in policies:
+                policy = company._credit_policy_for(policy_id)
+                counted = policy._credit_snapshot().counted if policy else everything
+                policies[policy_id] = (policy, counted)
+            policy, counted = policies[policy_id]
+            limit = credit_rules.effective_limit(
+                profile.get("credit_limit", default_limit),
+                profile.get("credit_limit_temp") or 0.0,
+                profile.get("credit_limit_temp_end"),
+                today,
+            )
+            judged[partner_id] = (policy, exposure.counting(counted), limit)
+        return judged
 
     @api.model
     def _rates_to(self, currency, company, date, currency_ids):
@@ -350,16 +369,17 @@ class CreditExposure(models.Model):
     @api.model
     def _refresh(self, company):
         """Replace the company's rows by its customers' exposure as it is now."""
-        # One refresh of a company at a time: the second waits, then starts afresh.
-        self.env.cr.execute(
-            SQL("SELECT pg_advisory_xact_lock(hashtext(%s), %s)", self._table, company.id)
-        )
+        # One refresh of a company at a time, on the lock row of the company's own
+        # partner: the second waits, then fails with a serialisation error and is
+        # retried on a snapshot holding the first one's rows.
+        self.env["credit.check.lock"].sudo()._acquire([(company.partner_id.id, company.id)])
         exposures = self.sudo()._compute_exposures(company)
         partners = (
             self.env["res.partner"].sudo().with_company(company).browse(list(exposures))
         )
         salespeople = self._credit_salespeople(company)
         today = fields.Date.context_today(self)
+        judged = self._credit_judge(company, exposures, today)
         now = fields.Datetime.now()
         columns = [
             c.code
@@ -368,8 +388,7 @@ class CreditExposure(models.Model):
         ]
         values = []
         for partner in partners:
-            _policy, figures = self._credit_apply_policy(company, exposures[partner.id])
-            limit = self._credit_limit(company, figures, today)
+            _policy, figures, limit = judged[partner.id]
             values.append(
                 (
                     partner.id,

@@ -155,15 +155,17 @@ class ResPartner(models.Model):
     def _compute_credit_figures(self):
         company = self.env.company
         Exposure = self.env["credit.exposure"].sudo()
-        exposures = Exposure._compute_exposures(company, [p for p in self._origin.ids if p])
+        roots = {partner: partner.commercial_partner_id._origin.id for partner in self}
+        exposures = Exposure._compute_exposures(company, [i for i in roots.values() if i])
+        empty = credit_rules.Exposure()
+        for root_id in roots.values():
+            exposures.setdefault(root_id, empty)
         today = fields.Date.context_today(self)
+        judged = Exposure._credit_judge(company, exposures, today)
+        self.credit_currency_id = company.currency_id
         for partner in self:
-            root = partner.commercial_partner_id._origin
-            policy, figures = Exposure._credit_apply_policy(
-                company, exposures.get(root.id, credit_rules.Exposure())
-            )
-            limit = Exposure._credit_limit(company, figures, today)
-            partner.credit_currency_id = company.currency_id
+            policy, figures, limit = judged[roots[partner]]
+            total = figures.total
             partner.credit_effective_policy_id = policy
             partner.credit_effective_limit = limit
             partner.credit_receivable = figures[credit_rules.RECEIVABLE]
@@ -171,11 +173,9 @@ class ResPartner(models.Model):
             partner.credit_overdue_days = figures.overdue_days(today)
             partner.credit_draft_invoices = figures[credit_rules.DRAFT_INVOICES]
             partner.credit_orders_to_invoice = figures[credit_rules.ORDERS_TO_INVOICE]
-            partner.credit_exposure = figures.total
-            partner.credit_available = credit_rules.available(limit, figures.total)
-            partner.credit_utilisation = credit_rules.utilisation_pct(
-                limit, figures.total
-            )
+            partner.credit_exposure = total
+            partner.credit_available = credit_rules.available(limit, total)
+            partner.credit_utilisation = credit_rules.utilisation_pct(limit, total)
 
     @api.depends_context("uid")
     def _compute_credit_rights(self):

@@ -134,12 +134,11 @@ class SaleOrder(models.Model):
         company = self.company_id
         Exposure = self.env["credit.exposure"].sudo()
         exposures = Exposure._compute_exposures(company, self._credit_member().ids)
-        policy, exposure = Exposure._credit_apply_policy(
-            company, next(iter(exposures.values()), credit_rules.Exposure())
-        )
-        snapshot = policy._credit_snapshot()
         today = fields.Date.context_today(self)
-        limit = Exposure._credit_limit(company, exposure, today)
+        ((policy, exposure, limit),) = Exposure._credit_judge(
+            company, exposures or {False: credit_rules.Exposure()}, today
+        ).values()
+        snapshot = policy._credit_snapshot()
         amount = self._credit_order_amount() if order_amount is None else order_amount
         check = credit_rules.Check(
             exposure,

@@ -118,6 +118,10 @@ class TestScreens(CreditCommon):
             form = Partner.get_views([(False, "form")])["views"]["form"]["arch"]
             self.assertIn('name="credit_limit"', form)
             self.assertIn('name="credit_limit_temp"', form)
+            # the Credit tab's fields read without an access error
+            Partner.browse(self.customer.id).read(
+                ["credit_limit", "credit_block_ids", "credit_hold_ids", "credit_exposure"]
+            )
 
     def test_mass_update_of_limits_and_policies(self):
         other = self.env["res.partner"].create({"name": "Other Customer", "is_company": True})
