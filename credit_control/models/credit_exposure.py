@@ -136,7 +136,8 @@ SELECT partner.id, NULL::int, 'profile:' || setting.name, setting.amount,
        setting.date, NULL::text
   FROM res_partner partner
  CROSS JOIN LATERAL (VALUES
-       ('credit_limit', (partner.credit_limit ->> %(company_key)s)::numeric, NULL::date),
+       ('credit_limit', (partner.credit_limit ->> %(company_key)s)::numeric,
+        NULL::date),
        ('credit_limit_temp', (partner.credit_limit_temp ->> %(company_key)s)::numeric,
         (partner.credit_limit_temp_end ->> %(company_key)s)::date),
        ('credit_policy_id', (partner.credit_policy_id ->> %(company_key)s)::numeric,
@@ -269,8 +270,8 @@ class CreditExposure(models.Model):
             partner_filter = SQL("TRUE")
         else:
             partner_filter = SQL(
-                "commercial_partner_id IN (SELECT commercial_partner_id FROM res_partner"
-                " WHERE id = ANY(%s))",
+                "commercial_partner_id IN (SELECT commercial_partner_id"
+                " FROM res_partner WHERE id = ANY(%s))",
                 list(partner_ids),
             )
         # Every part may read any table (an add-on's too): write what is pending.
@@ -372,7 +373,9 @@ class CreditExposure(models.Model):
         # One refresh of a company at a time, on the lock row of the company's own
         # partner: the second waits, then fails with a serialisation error and is
         # retried on a snapshot holding the first one's rows.
-        self.env["credit.check.lock"].sudo()._acquire([(company.partner_id.id, company.id)])
+        self.env["credit.check.lock"].sudo()._acquire(
+            [(company.partner_id.id, company.id)]
+        )
         exposures = self.sudo()._compute_exposures(company)
         partners = (
             self.env["res.partner"].sudo().with_company(company).browse(list(exposures))
@@ -382,9 +385,7 @@ class CreditExposure(models.Model):
         judged = self._credit_judge(company, exposures, today)
         now = fields.Datetime.now()
         columns = [
-            c.code
-            for c in self._credit_exposure_components()
-            if c.code in self._fields
+            c.code for c in self._credit_exposure_components() if c.code in self._fields
         ]
         values = []
         for partner in partners:

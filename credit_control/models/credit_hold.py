@@ -234,7 +234,9 @@ class CreditHold(models.Model):
         return []
 
     def message_post(self, **kwargs):
-        partners = self.env["res.partner"].sudo().browse(kwargs.get("partner_ids") or [])
+        partners = (
+            self.env["res.partner"].sudo().browse(kwargs.get("partner_ids") or [])
+        )
         external = partners.filtered(
             lambda p: not p.user_ids.filtered(lambda u: not u.share)
         )

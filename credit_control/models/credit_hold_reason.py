@@ -60,9 +60,9 @@ class CreditHoldReason(models.Model):
 
         if code == credit_rules.BLOCKED:
             origins = dict(
-                self.env["credit.block"]._fields["origin"]._description_selection(
-                    self.env
-                )
+                self.env["credit.block"]
+                ._fields["origin"]
+                ._description_selection(self.env)
             )
             return "\n".join(
                 self.env._(

@@ -5,7 +5,6 @@ from odoo.exceptions import UserError, ValidationError
 
 from ..lib import credit_rules
 
-
 # What the check needs of a policy, cached per policy so that it costs no query.
 PolicySnapshot = namedtuple(
     "PolicySnapshot", ["settings", "counted", "disabled", "order_partner_field"]
@@ -154,15 +153,19 @@ class CreditPolicy(models.Model):
 
     def _credit_order_partner_field(self):
         """The order field whose commercial partner's credit an order uses."""
-        return "partner_id" if self.credit_partner == "customer" else "partner_invoice_id"
+        return (
+            "partner_id" if self.credit_partner == "customer" else "partner_invoice_id"
+        )
 
     # Policies in use
 
     def _credit_check_unused(self):
         for policy in self:
             company = policy.company_id
-            if self.env["res.company"].sudo().search_count(
-                [("credit_policy_id", "=", policy.id)], limit=1
+            if (
+                self.env["res.company"]
+                .sudo()
+                .search_count([("credit_policy_id", "=", policy.id)], limit=1)
             ):
                 raise UserError(
                     self.env._(

@@ -172,7 +172,9 @@ class ResCompany(models.Model):
         Idempotent; run on install, on each upgrade and for each new company."""
         companies = self.sudo()
         if not companies:
-            companies = companies.with_context(active_test=False).search([])
+            companies = companies.with_context(active_test=False).search(
+                [("credit_policy_id", "=", False)]
+            )
         Policy = self.env["credit.policy"].sudo()
         default_rules = [
             (fname, "=", value) for fname, value in DEFAULT_POLICY_RULES.items()
@@ -216,10 +218,12 @@ class ResCompany(models.Model):
         self.ensure_one()
         group = self.env.ref("credit_control.group_credit_manager")
         return group.sudo().all_user_ids.filtered(
-            lambda u: u.active
-            and not u.share
-            and self in u.company_ids
-            and not u._is_superuser()
+            lambda u: (
+                u.active
+                and not u.share
+                and self in u.company_ids
+                and not u._is_superuser()
+            )
         )
 
     def _credit_schedule_review(self, record, note):

@@ -68,7 +68,6 @@ class ResPartner(models.Model):
     )
     credit_policy_id = fields.Many2one(
         "credit.policy",
-        string="Credit Policy",
         groups=CREDIT_READERS,
         company_dependent=True,
         help="Leave empty to apply the company's default policy.",
@@ -156,7 +155,9 @@ class ResPartner(models.Model):
         company = self.env.company
         Exposure = self.env["credit.exposure"].sudo()
         roots = {partner: partner.commercial_partner_id._origin.id for partner in self}
-        exposures = Exposure._compute_exposures(company, [i for i in roots.values() if i])
+        exposures = Exposure._compute_exposures(
+            company, [i for i in roots.values() if i]
+        )
         empty = credit_rules.Exposure()
         for root_id in roots.values():
             exposures.setdefault(root_id, empty)
@@ -294,8 +295,10 @@ class ResPartner(models.Model):
     def write(self, vals):
         self._check_credit_write_rights(vals)
         self._credit_check_amounts(vals)
-        if vals and not self.env.su and MANAGER_FIELDS.union(CONTROLLER_FIELDS).issuperset(
+        if (
             vals
+            and not self.env.su
+            and MANAGER_FIELDS.union(CONTROLLER_FIELDS).issuperset(vals)
         ):
             # The credit groups work without the right to edit contacts: who may
             # read a customer and passed the check above may set its credit.

@@ -52,7 +52,9 @@ class SaleOrder(models.Model):
         groups=CREDIT_READERS,
     )
     credit_preview = fields.Text(
-        string="Credit Warnings", compute="_compute_credit_preview", groups=CREDIT_READERS
+        string="Credit Warnings",
+        compute="_compute_credit_preview",
+        groups=CREDIT_READERS,
     )
     credit_preview_blocking = fields.Boolean(
         compute="_compute_credit_preview", groups=CREDIT_READERS
@@ -121,7 +123,9 @@ class SaleOrder(models.Model):
     def _credit_to_lock(self):
         """The (address, company) pairs whose customers' credit the orders' checks
         spend; the lock stands for the address's commercial partner."""
-        return {(order._credit_member().id, order.company_id.root_id.id) for order in self}
+        return {
+            (order._credit_member().id, order.company_id.root_id.id) for order in self
+        }
 
     def _credit_lock(self):
         """Take every lock the checks of these orders need, up front, in one order."""
@@ -148,7 +152,9 @@ class SaleOrder(models.Model):
             snapshot.settings,
             company.currency_id.compare_amounts,
         )
-        reasons = credit_rules.evaluate(policy._credit_rules(), check, snapshot.disabled)
+        reasons = credit_rules.evaluate(
+            policy._credit_rules(), check, snapshot.disabled
+        )
         figures = {
             "credit_limit": limit,
             "exposure": exposure.total,
@@ -218,9 +224,10 @@ class SaleOrder(models.Model):
         Hold = credit_engine(self.env["credit.hold"].sudo())
         hold = Hold.search([("order_id", "=", self.id), ("state", "=", "pending")])
         if hold:
-            hold.reason_ids.unlink()
             hold.write(
-                dict(snapshot, **pins, reason_ids=[fields.Command.clear()] + reason_lines)
+                dict(
+                    snapshot, **pins, reason_ids=[fields.Command.clear()] + reason_lines
+                )
             )
         else:
             hold = Hold.create(
@@ -299,7 +306,9 @@ class SaleOrder(models.Model):
 
     # Preview on the quotation
 
-    @api.depends("amount_total", "partner_id", "partner_invoice_id", "state", "company_id")
+    @api.depends(
+        "amount_total", "partner_id", "partner_invoice_id", "state", "company_id"
+    )
     def _compute_credit_preview(self):
         for order in self:
             order.credit_check_applies = False
@@ -318,11 +327,12 @@ class SaleOrder(models.Model):
 
     @api.depends("company_id", "partner_id", "partner_invoice_id", "amount_total")
     def _compute_partner_credit_warning(self):
-        """One figure: where our check applies, Odoo's own credit banner is not shown."""
-        super()._compute_partner_credit_warning()
+        """One figure: where our check applies, Odoo's own credit banner is hidden."""
+        result = super()._compute_partner_credit_warning()
         for order in self.filtered("partner_credit_warning"):
             if order.partner_invoice_id and order._credit_policy_applies():
                 order.partner_credit_warning = ""
+        return result
 
     # Orders that grow after confirmation
 
@@ -338,7 +348,9 @@ class SaleOrder(models.Model):
             if not blocking:
                 continue
             order._credit_log(
-                self.env._("The order grew and its customer no longer passes the check:"),
+                self.env._(
+                    "The order grew and its customer no longer passes the check:"
+                ),
                 order._credit_messages(blocking),
             )
             if order.credit_state != "exceeded":
@@ -369,7 +381,11 @@ class SaleOrder(models.Model):
             to_confirm = [False] * len(vals_list)
         orders = super().create(vals_list)
         orders.browse(
-            [order.id for order, confirm in zip(orders, to_confirm, strict=True) if confirm]
+            [
+                order.id
+                for order, confirm in zip(orders, to_confirm, strict=True)
+                if confirm
+            ]
         ).action_confirm()
         return orders
 

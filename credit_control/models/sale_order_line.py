@@ -19,12 +19,16 @@ class SaleOrderLine(models.Model):
         amount: comparing the totals catches every one of them.
         """
         before = {
-            order: order.amount_total for order in self.order_id if order.state == "sale"
+            order: order.amount_total
+            for order in self.order_id
+            if order.state == "sale"
         }
         result = super().write(vals)
         grown = self.order_id.filtered(
-            lambda o: o in before
-            and o.currency_id.compare_amounts(o.amount_total, before[o]) > 0
+            lambda o: (
+                o in before
+                and o.currency_id.compare_amounts(o.amount_total, before[o]) > 0
+            )
         )
         grown._credit_check_growth()
         return result

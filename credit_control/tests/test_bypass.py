@@ -25,7 +25,11 @@ class TestNoWayAroundRemote(HttpCase):
             {"name": "Bypass Customer", "is_company": True, "credit_limit": 100.0}
         )
         cls.product = cls.env["product.product"].create(
-            {"name": "Bypass pallet", "list_price": 500.0, "taxes_id": [Command.clear()]}
+            {
+                "name": "Bypass pallet",
+                "list_price": 500.0,
+                "taxes_id": [Command.clear()],
+            }
         )
 
     def refused(self):
@@ -49,7 +53,9 @@ class TestNoWayAroundRemote(HttpCase):
             "create",
             {
                 "partner_id": self.customer.id,
-                "order_line": [(0, 0, {"product_id": self.product.id, "price_unit": price})],
+                "order_line": [
+                    (0, 0, {"product_id": self.product.id, "price_unit": price})
+                ],
             },
         )
 

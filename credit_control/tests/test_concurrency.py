@@ -37,7 +37,11 @@ class TestConcurrentConfirmations(BaseCase):
                 {"credit_limit": 1000.0, "credit_policy_id": policy.id}
             )
             product = env["product.product"].create(
-                {"name": "Race service", "type": "service", "taxes_id": [Command.clear()]}
+                {
+                    "name": "Race service",
+                    "type": "service",
+                    "taxes_id": [Command.clear()],
+                }
             )
             orders = env["sale.order"].create(
                 [
@@ -71,7 +75,9 @@ class TestConcurrentConfirmations(BaseCase):
             orders = env["sale.order"].browse(self.ids["orders"])
             orders.with_context(disable_cancel_warning=True)._action_cancel()
             orders.unlink()
-            env["credit.hold"].search([("partner_id", "in", self.ids["partner"])]).unlink()
+            env["credit.hold"].search(
+                [("partner_id", "in", self.ids["partner"])]
+            ).unlink()
             env["res.partner"].browse(self.ids["partner"]).unlink()
             env["product.product"].browse(self.ids["product"]).unlink()
             env["credit.policy"].browse(self.ids["policy"]).unlink()
@@ -138,7 +144,9 @@ class TestConcurrentConfirmations(BaseCase):
         a1, a2, b1, b2 = self.ids["orders"]
         errors = self._race([a1, b1], [b2, a2], retry=False)
         # without Odoo's retry, at worst a serialisation error, never a deadlock
-        self.assertFalse([e for e in errors if isinstance(e, errors_module.DeadlockDetected)])
+        self.assertFalse(
+            [e for e in errors if isinstance(e, errors_module.DeadlockDetected)]
+        )
         self.assertLessEqual(len(errors), 1)
         self.assertFalse(
             [e for e in errors if not isinstance(e, errors_module.SerializationFailure)]

@@ -70,7 +70,9 @@ class TestVisibility(CreditCommon):
                 portal.partner_id.commercial_partner_id.with_user(portal).read([field])
 
     def test_plain_employee_cannot_read_credit(self):
-        employee = new_test_user(self.env, login="credit_employee", groups="base.group_user")
+        employee = new_test_user(
+            self.env, login="credit_employee", groups="base.group_user"
+        )
         for field in self.FIELDS:
             with self.assertRaises(AccessError):
                 self.customer.with_user(employee).read([field])

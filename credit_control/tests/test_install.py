@@ -94,8 +94,10 @@ class TestReadyOnInstall(AccountTestInvoicingCommon):
         main = self.env.ref("base.main_company")
         self.assertTrue(
             self.all_policies().filtered(
-                lambda p: p.company_id == main
-                and p.with_context(lang="en_US").name == "Standard"
+                lambda p: (
+                    p.company_id == main
+                    and p.with_context(lang="en_US").name == "Standard"
+                )
             )
         )
 

@@ -99,9 +99,9 @@ class TestScreens(CreditCommon):
             self.assertIn("o_view_nocontent", action["help"], method)
             view_id, view_type = action["views"][0]
             self.assertEqual(view_type, "list")
-            arch = self.env[action["res_model"]].get_views([(view_id, "list")])["views"][
-                "list"
-            ]["arch"]
+            arch = self.env[action["res_model"]].get_views([(view_id, "list")])[
+                "views"
+            ]["list"]["arch"]
             self.assertNotIn('sample="1"', arch, method)
             if action["res_model"] == "account.move.line":
                 self.assertIn('name="amount_residual"', arch)
@@ -120,15 +120,24 @@ class TestScreens(CreditCommon):
             self.assertIn('name="credit_limit_temp"', form)
             # the Credit tab's fields read without an access error
             Partner.browse(self.customer.id).read(
-                ["credit_limit", "credit_block_ids", "credit_hold_ids", "credit_exposure"]
+                [
+                    "credit_limit",
+                    "credit_block_ids",
+                    "credit_hold_ids",
+                    "credit_exposure",
+                ]
             )
 
     def test_mass_update_of_limits_and_policies(self):
-        other = self.env["res.partner"].create({"name": "Other Customer", "is_company": True})
+        other = self.env["res.partner"].create(
+            {"name": "Other Customer", "is_company": True}
+        )
         Wizard = (
             self.env["credit.limit.update"]
             .with_user(self.manager)
-            .with_context(active_model="res.partner", active_ids=[self.contact.id, other.id])
+            .with_context(
+                active_model="res.partner", active_ids=[self.contact.id, other.id]
+            )
         )
         wizard = Wizard.create(
             {
@@ -162,9 +171,13 @@ class TestScreens(CreditCommon):
         context = {"active_model": "res.partner", "active_ids": self.customer.ids}
         with self.assertRaises(AccessError):
             self.env["credit.limit.update"].with_user(self.salesman).with_context(
-                context
+                **context
             ).create(vals)
-        Wizard = self.env["credit.limit.update"].with_user(self.manager).with_context(context)
+        Wizard = (
+            self.env["credit.limit.update"]
+            .with_user(self.manager)
+            .with_context(**context)
+        )
         with self.assertRaises(UserError):
             Wizard.create({"note": "Nothing chosen"}).action_apply()
         with self.assertRaises(UserError):

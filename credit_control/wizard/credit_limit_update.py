@@ -24,7 +24,7 @@ class CreditLimitUpdate(models.TransientModel):
         "res.partner",
         string="Customers",
         required=True,
-        default=_default_partner_ids,
+        default=lambda self: self._default_partner_ids(),
     )
     company_id = fields.Many2one(
         "res.company",
@@ -54,10 +54,14 @@ class CreditLimitUpdate(models.TransientModel):
             )
         if not (self.update_limit or self.update_policy):
             raise UserError(
-                self.env._("Choose what to change: the credit limit, the policy or both.")
+                self.env._(
+                    "Choose what to change: the credit limit, the policy or both."
+                )
             )
         if not (self.note or "").strip():
-            raise UserError(self.env._("Write why you change the credit of these customers."))
+            raise UserError(
+                self.env._("Write why you change the credit of these customers.")
+            )
         partners = self.partner_ids.commercial_partner_id
         partners.check_access("read")
         vals, changes = {}, []

@@ -79,9 +79,7 @@ def test_merge_collects_blocks_per_origin(rules):
 
 
 def check(rules, exposure=None, limit=1000, amount=0.0, **settings):
-    return rules.Check(
-        exposure or rules.Exposure(), limit, amount, TODAY, settings
-    )
+    return rules.Check(exposure or rules.Exposure(), limit, amount, TODAY, settings)
 
 
 def exposure_of(rules, **amounts):
@@ -126,7 +124,9 @@ def test_exact_limit_compares_with_the_currency_rounding(rules):
 
 
 def test_warning_only_warns(rules):
-    reasons = run(rules, exposure_of(rules, orders_to_invoice=700), 1000, 100, warning_pct=80)
+    reasons = run(
+        rules, exposure_of(rules, orders_to_invoice=700), 1000, 100, warning_pct=80
+    )
     assert codes(reasons) == [rules.NEAR_LIMIT]
     assert not reasons[0].blocking
     assert reasons[0].values["utilisation"] == 80
@@ -147,7 +147,9 @@ def test_overdue_rules(rules):
     recent = exposure_of(
         rules, receivable=300, overdue=300, dates={"overdue": date(2026, 11, 1)}
     )
-    assert codes(run(rules, recent, 10000, 100, overdue_days=30, overdue_amount=400)) == []
+    assert (
+        codes(run(rules, recent, 10000, 100, overdue_days=30, overdue_amount=400)) == []
+    )
 
 
 def test_a_block_blocks_even_within_limit(rules):

@@ -28,4 +28,6 @@ def migrate(cr, version):
            ON CONFLICT DO NOTHING"""
     )
     cr.execute("ALTER TABLE res_partner DROP COLUMN credit_hold_legacy")
-    cr.execute("ALTER TABLE res_partner DROP COLUMN IF EXISTS credit_hold_reason_legacy")
+    cr.execute(
+        "ALTER TABLE res_partner DROP COLUMN IF EXISTS credit_hold_reason_legacy"
+    )

@@ -21,7 +21,10 @@ class CreditExposure(models.Model):
     commitments = fields.Monetary()
 
     def _credit_exposure_components(self):
-        return [*super()._credit_exposure_components(), credit_rules.Component(COMMITMENTS)]
+        return [
+            *super()._credit_exposure_components(),
+            credit_rules.Component(COMMITMENTS),
+        ]
 
     def _credit_exposure_sql_parts(self):
         return [*super()._credit_exposure_sql_parts(), _COMMITMENTS_SQL]

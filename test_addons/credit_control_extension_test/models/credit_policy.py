@@ -21,7 +21,10 @@ class CreditPolicy(models.Model):
     include_commitments = fields.Boolean(default=True)
 
     def _credit_rules(self):
-        return [*super()._credit_rules(), credit_rules.Rule(TOO_COMMITTED, too_committed)]
+        return [
+            *super()._credit_rules(),
+            credit_rules.Rule(TOO_COMMITTED, too_committed),
+        ]
 
     def _credit_settings(self):
         return dict(super()._credit_settings(), max_commitments=self.max_commitments)
