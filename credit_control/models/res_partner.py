@@ -23,10 +23,14 @@ CREDIT_READERS = (
 
 
 def _credit_figure(string):
-    """A figure of the customer's credit, in the current company's currency."""
-    return fields.Monetary(
+    """A figure of the customer's credit, in the current company's currency.
+
+    A float shown with the monetary widget: the figures are rounded in the company
+    currency when computed, and a Monetary field would round each again through a
+    sudo'ed environment per value, which dominates reading them for a long list.
+    """
+    return fields.Float(
         string=string,
-        currency_field="credit_currency_id",
         compute="_compute_credit_figures",
         groups=CREDIT_READERS,
     )
@@ -163,19 +167,22 @@ class ResPartner(models.Model):
             exposures.setdefault(root_id, empty)
         today = fields.Date.context_today(self)
         judged = Exposure._credit_judge(company, exposures, today)
+        money = company.currency_id.round
         self.credit_currency_id = company.currency_id
         for partner in self:
             policy, figures, limit = judged[roots[partner]]
-            total = figures.total
+            total = money(figures.total)
             partner.credit_effective_policy_id = policy
-            partner.credit_effective_limit = limit
-            partner.credit_receivable = figures[credit_rules.RECEIVABLE]
-            partner.credit_overdue = figures.overdue
+            partner.credit_effective_limit = money(limit)
+            partner.credit_receivable = money(figures[credit_rules.RECEIVABLE])
+            partner.credit_overdue = money(figures.overdue)
             partner.credit_overdue_days = figures.overdue_days(today)
-            partner.credit_draft_invoices = figures[credit_rules.DRAFT_INVOICES]
-            partner.credit_orders_to_invoice = figures[credit_rules.ORDERS_TO_INVOICE]
+            partner.credit_draft_invoices = money(figures[credit_rules.DRAFT_INVOICES])
+            partner.credit_orders_to_invoice = money(
+                figures[credit_rules.ORDERS_TO_INVOICE]
+            )
             partner.credit_exposure = total
-            partner.credit_available = credit_rules.available(limit, total)
+            partner.credit_available = money(credit_rules.available(limit, total))
             partner.credit_utilisation = credit_rules.utilisation_pct(limit, total)
 
     @api.depends_context("uid")
