@@ -5,8 +5,9 @@ from odoo import Command, fields
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
 
 
-class CreditCommon(AccountTestInvoicingCommon):
-    """A company of its own with a chart of accounts, a credit policy and a customer."""
+class CreditTestCase(AccountTestInvoicingCommon):
+    """A company of its own with a chart of accounts, run by a credit and sales
+    manager."""
 
     @classmethod
     def get_default_groups(cls):
@@ -15,6 +16,10 @@ class CreditCommon(AccountTestInvoicingCommon):
             | cls.env.ref("credit_control.group_credit_manager")
             | cls.env.ref("sales_team.group_sale_manager")
         )
+
+
+class CreditCommon(CreditTestCase):
+    """With a credit policy of its own and a customer."""
 
     @classmethod
     def setUpClass(cls):

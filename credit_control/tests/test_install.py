@@ -2,7 +2,7 @@ from odoo import Command
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import new_test_user, tagged
 
-from odoo.addons.account.tests.common import AccountTestInvoicingCommon
+from .common import CreditTestCase
 
 DEFAULT_RULES = {
     "tolerance_pct": 0.0,
@@ -14,16 +14,8 @@ DEFAULT_RULES = {
 
 
 @tagged("post_install", "-at_install")
-class TestReadyOnInstall(AccountTestInvoicingCommon):
+class TestReadyOnInstall(CreditTestCase):
     """Installed, the add-on checks orders with nothing more to set than a limit."""
-
-    @classmethod
-    def get_default_groups(cls):
-        return (
-            super().get_default_groups()
-            | cls.env.ref("credit_control.group_credit_manager")
-            | cls.env.ref("sales_team.group_sale_manager")
-        )
 
     @classmethod
     def setUpClass(cls):
