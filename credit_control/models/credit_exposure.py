@@ -221,9 +221,7 @@ class CreditExposure(models.Model):
                 "ARRAY(SELECT id FROM res_company WHERE parent_path LIKE %s)",
                 f"{company.root_id.id}/%",
             ),
-            "order_partner": SQL.identifier(
-                company.sudo().credit_policy_id._credit_snapshot().order_partner_field
-            ),
+            "order_partner": SQL.identifier(company._credit_order_partner_field()),
             "to_deliver": self._credit_to_deliver_sql(),
         }
 

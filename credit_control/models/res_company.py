@@ -213,6 +213,13 @@ class ResCompany(models.Model):
             return self.env["credit.policy"].browse(policy_id)
         return company.credit_policy_id
 
+    def _credit_order_partner_field(self):
+        """The order field whose commercial partner's credit the company's orders
+        use, as its default policy says (one choice for all, so that the exposure
+        and the check agree)."""
+        self.ensure_one()
+        return self.sudo().credit_policy_id._credit_snapshot().order_partner_field
+
     def _credit_managers(self):
         """Active internal users of this company in the Credit Manager group."""
         self.ensure_one()

@@ -327,10 +327,6 @@ class ResPartner(models.Model):
             "help": Markup('<p class="o_view_nocontent_empty_folder">%s</p>') % empty,
         }
 
-    def _credit_order_partner_field(self):
-        snapshot = self.env.company.sudo().credit_policy_id._credit_snapshot()
-        return snapshot.order_partner_field
-
     def action_credit_open_receivable(self):
         self.ensure_one()
         return self._credit_open(
@@ -380,7 +376,8 @@ class ResPartner(models.Model):
             "sale.order",
             [
                 (
-                    f"{self._credit_order_partner_field()}.commercial_partner_id",
+                    f"{self.env.company._credit_order_partner_field()}"
+                    ".commercial_partner_id",
                     "=",
                     self.commercial_partner_id.id,
                 ),

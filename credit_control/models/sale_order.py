@@ -66,8 +66,7 @@ class SaleOrder(models.Model):
         """The address whose commercial partner's credit the order uses: the invoice
         address, or the ordering customer if the company's default policy says so."""
         self.ensure_one()
-        snapshot = self.company_id.sudo().credit_policy_id._credit_snapshot()
-        return self[snapshot.order_partner_field]
+        return self[self.company_id._credit_order_partner_field()]
 
     def _credit_partner(self):
         """The customer whose credit the order uses, in the order's company."""
