@@ -23,6 +23,7 @@ RECEIVABLE = "receivable"
 OVERDUE = "overdue"
 DRAFT_INVOICES = "draft_invoices"
 ORDERS_TO_INVOICE = "orders_to_invoice"
+ORDERS_UNTAXED = "orders_untaxed"
 
 BLOCKED = "blocked"
 NO_LIMIT = "no_limit"
@@ -51,6 +52,7 @@ CORE_COMPONENTS = (
     Component(OVERDUE, additive=False, cap=RECEIVABLE),
     Component(DRAFT_INVOICES),
     Component(ORDERS_TO_INVOICE),
+    Component(ORDERS_UNTAXED, additive=False),
 )
 
 
@@ -169,7 +171,11 @@ def compare_floats(first, second):
 
 @dataclass(frozen=True)
 class Check:
-    """Everything a rule may look at to judge an order of ``order_amount``."""
+    """Everything a rule may look at to judge an order of ``order_amount``.
+
+    ``order`` holds what add-ons tell of the order itself (its untaxed amount, its
+    payment terms...), in company currency.
+    """
 
     exposure: Exposure
     limit: float
@@ -177,6 +183,7 @@ class Check:
     today: date
     settings: dict = field(default_factory=dict)
     compare: object = compare_floats
+    order: dict = field(default_factory=dict)
 
     @property
     def projected(self):

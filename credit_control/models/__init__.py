@@ -1,3 +1,4 @@
+from . import account_move
 from . import account_move_line
 from . import credit_block
 from . import credit_check_lock

@@ -94,17 +94,30 @@ SELECT partner_id, currency_id, 'draft_invoices', SUM(amount), NULL::date, NULL:
 # Confirmed orders not yet invoiced: the stored untaxed amount to invoice, plus what
 # is still to deliver of lines invoiced on delivery (%(to_deliver)s), grossed up by
 # the line's own tax ratio; a down payment line carries a negative amount to invoice
-# once its invoice is posted, so it is never counted twice.
+# once its invoice is posted, so it is never counted twice.  The untaxed amount comes
+# with it, for the features that judge amounts without tax.
 _ORDERS_SQL = """
-SELECT f.commercial_partner_id,
-       so.currency_id,
-       'orders_to_invoice',
-       ROUND(SUM((sol.untaxed_amount_to_invoice + CASE
-                      WHEN tmpl.invoice_policy = 'delivery'
-                       AND sol.product_uom_qty > sol.qty_delivered
-                      THEN %(to_deliver)s * sol.price_subtotal / sol.product_uom_qty
-                      ELSE 0 END)
-                 * CASE
+SELECT ordered.partner_id, ordered.currency_id, part.component,
+       ROUND(part.amount / ordered.rounding) * ordered.rounding, NULL::date, NULL::text
+  FROM (
+    SELECT f.commercial_partner_id AS partner_id,
+           so.currency_id,
+           currency.rounding,
+           SUM(line.untaxed * line.tax_ratio) AS taxed,
+           SUM(line.untaxed) AS untaxed
+      FROM sale_order so
+      JOIN family f ON f.id = so.%(order_partner)s
+      JOIN res_currency currency ON currency.id = so.currency_id
+      JOIN sale_order_line sol ON sol.order_id = so.id
+      LEFT JOIN product_product product ON product.id = sol.product_id
+      LEFT JOIN product_template tmpl ON tmpl.id = product.product_tmpl_id
+     CROSS JOIN LATERAL (SELECT
+           sol.untaxed_amount_to_invoice + CASE
+               WHEN tmpl.invoice_policy = 'delivery'
+                AND sol.product_uom_qty > sol.qty_delivered
+               THEN %(to_deliver)s * sol.price_subtotal / sol.product_uom_qty
+               ELSE 0 END AS untaxed,
+           CASE
                WHEN sol.price_subtotal <> 0
                    THEN sol.price_total / sol.price_subtotal
                ELSE 1 + COALESCE((
@@ -113,20 +126,16 @@ SELECT f.commercial_partner_id,
                      JOIN account_tax tax ON tax.id = tax_rel.account_tax_id
                     WHERE tax_rel.sale_order_line_id = sol.id
                       AND tax.amount_type = 'percent'), 0)
-           END) / currency.rounding) * currency.rounding,
-       NULL::date,
-       NULL::text
-  FROM sale_order so
-  JOIN family f ON f.id = so.%(order_partner)s
-  JOIN res_currency currency ON currency.id = so.currency_id
-  JOIN sale_order_line sol ON sol.order_id = so.id
-  LEFT JOIN product_product product ON product.id = sol.product_id
-  LEFT JOIN product_template tmpl ON tmpl.id = product.product_tmpl_id
- WHERE so.state = 'sale'
-   AND so.company_id = ANY(%(company_ids)s)
-   AND (sol.untaxed_amount_to_invoice <> 0
-        OR sol.qty_delivered < sol.product_uom_qty)
- GROUP BY 1, 2, currency.rounding
+           END AS tax_ratio) line
+     WHERE so.state = 'sale'
+       AND so.company_id = ANY(%(company_ids)s)
+       AND (sol.untaxed_amount_to_invoice <> 0
+            OR sol.qty_delivered < sol.product_uom_qty)
+  GROUP BY 1, 2, 3
+  ) ordered
+  CROSS JOIN LATERAL (VALUES
+      ('orders_to_invoice', ordered.taxed),
+      ('orders_untaxed', ordered.untaxed)) AS part(component, amount)
 """
 
 # The customers' own credit settings in the company, where they have one (the others
@@ -382,41 +391,22 @@ class CreditExposure(models.Model):
         today = fields.Date.context_today(self)
         judged = self._credit_judge(company, exposures, today)
         now = fields.Datetime.now()
-        columns = [
-            c.code for c in self._credit_exposure_components() if c.code in self._fields
-        ]
         values = []
         for partner in partners:
             _policy, figures, limit = judged[partner.id]
             values.append(
-                (
-                    partner.id,
-                    company.id,
-                    partner.user_id.id or salespeople.get(partner.id),
-                    limit,
-                    figures.overdue_days(today),
-                    figures.total,
-                    credit_rules.available(limit, figures.total) if limit > 0 else None,
-                    credit_rules.utilisation_pct(limit, figures.total),
-                    now,
-                    *(figures[code] for code in columns),
-                )
+                {
+                    "partner_id": partner.id,
+                    "company_id": company.id,
+                    "user_id": partner.user_id.id or salespeople.get(partner.id),
+                    "refreshed_at": now,
+                    **self._credit_report_values(figures, limit, today),
+                }
             )
         cr = self.env.cr
         cr.execute(SQL("DELETE FROM credit_exposure WHERE company_id = %s", company.id))
         if values:
-            names = [
-                "partner_id",
-                "company_id",
-                "user_id",
-                "credit_limit",
-                "overdue_days",
-                "exposure",
-                "available",
-                "utilisation",
-                "refreshed_at",
-                *columns,
-            ]
+            names = list(values[0])
             types = [self._fields[name].column_type[1] for name in names]
             cr.execute(
                 SQL(
@@ -425,12 +415,33 @@ class CreditExposure(models.Model):
                     SQL(", ").join(
                         SQL("%s::" + column_type + "[]", list(column))
                         for column_type, column in zip(
-                            types, zip(*values, strict=True), strict=True
+                            types,
+                            zip(*(row.values() for row in values), strict=True),
+                            strict=True,
                         )
                     ),
                 )
             )
         self.invalidate_model()
+
+    @api.model
+    def _credit_report_values(self, figures, limit, today):
+        """The figures of a customer's row: its limit, exposure and utilisation, and
+        a column per component that has a field of its code; add-ons add theirs."""
+        return {
+            "credit_limit": limit,
+            "overdue_days": figures.overdue_days(today),
+            "exposure": figures.total,
+            "available": (
+                credit_rules.available(limit, figures.total) if limit > 0 else None
+            ),
+            "utilisation": credit_rules.utilisation_pct(limit, figures.total),
+            **{
+                c.code: figures[c.code]
+                for c in self._credit_exposure_components()
+                if c.code in self._fields
+            },
+        }
 
     @api.model
     def _credit_salespeople(self, company):

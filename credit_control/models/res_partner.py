@@ -167,23 +167,30 @@ class ResPartner(models.Model):
             exposures.setdefault(root_id, empty)
         today = fields.Date.context_today(self)
         judged = Exposure._credit_judge(company, exposures, today)
-        money = company.currency_id.round
         self.credit_currency_id = company.currency_id
         for partner in self:
-            policy, figures, limit = judged[roots[partner]]
-            total = money(figures.total)
-            partner.credit_effective_policy_id = policy
-            partner.credit_effective_limit = money(limit)
-            partner.credit_receivable = money(figures[credit_rules.RECEIVABLE])
-            partner.credit_overdue = money(figures.overdue)
-            partner.credit_overdue_days = figures.overdue_days(today)
-            partner.credit_draft_invoices = money(figures[credit_rules.DRAFT_INVOICES])
-            partner.credit_orders_to_invoice = money(
-                figures[credit_rules.ORDERS_TO_INVOICE]
+            partner.update(
+                partner._credit_figure_values(*judged[roots[partner]], today)
             )
-            partner.credit_exposure = total
-            partner.credit_available = money(credit_rules.available(limit, total))
-            partner.credit_utilisation = credit_rules.utilisation_pct(limit, total)
+
+    def _credit_figure_values(self, policy, figures, limit, today):
+        """The customer's credit figures, from its policy, its exposure as the policy
+        counts it and its limit; add-ons add theirs (fields computed by
+        ``_compute_credit_figures``)."""
+        money = self.env.company.currency_id.round
+        total = money(figures.total)
+        return {
+            "credit_effective_policy_id": policy,
+            "credit_effective_limit": money(limit),
+            "credit_receivable": money(figures[credit_rules.RECEIVABLE]),
+            "credit_overdue": money(figures.overdue),
+            "credit_overdue_days": figures.overdue_days(today),
+            "credit_draft_invoices": money(figures[credit_rules.DRAFT_INVOICES]),
+            "credit_orders_to_invoice": money(figures[credit_rules.ORDERS_TO_INVOICE]),
+            "credit_exposure": total,
+            "credit_available": money(credit_rules.available(limit, total)),
+            "credit_utilisation": credit_rules.utilisation_pct(limit, total),
+        }
 
     @api.depends_context("uid")
     def _compute_credit_rights(self):

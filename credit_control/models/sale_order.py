@@ -131,8 +131,16 @@ class SaleOrder(models.Model):
         if self:
             self.env["credit.check.lock"].sudo()._acquire(self._credit_to_lock())
 
-    def _credit_evaluate(self, order_amount=None):
-        """Run the customer's policy on this order: ``(reasons, snapshot)``."""
+    def _credit_order_facts(self):
+        """What the rules may know of the order besides its amount (``Check.order``),
+        amounts in company currency; add-ons add theirs with ``super()``.  Not asked
+        when the check judges the customer alone (an order that grew is already in
+        its exposure)."""
+        self.ensure_one()
+        return {}
+
+    def _credit_run(self, order_amount=None):
+        """Check this order against its customer's policy: ``(check, reasons)``."""
         self.ensure_one()
         company = self.company_id
         Exposure = self.env["credit.exposure"].sudo()
@@ -150,19 +158,30 @@ class SaleOrder(models.Model):
             today,
             snapshot.settings,
             company.currency_id.compare_amounts,
+            self._credit_order_facts() if order_amount is None else {},
         )
         reasons = credit_rules.evaluate(
             policy._credit_rules(), check, snapshot.disabled
         )
-        figures = {
+        return check, reasons
+
+    def _credit_evaluate(self, order_amount=None):
+        """The reasons the check finds against this order, and the figures a hold
+        keeps of it: ``(reasons, figures)``."""
+        check, reasons = self._credit_run(order_amount)
+        return reasons, self._credit_figures(check)
+
+    def _credit_figures(self, check):
+        """The figures a hold keeps of its check."""
+        exposure, limit = check.exposure, check.limit
+        return {
             "credit_limit": limit,
             "exposure": exposure.total,
-            "order_amount": amount,
+            "order_amount": check.order_amount,
             "overdue": exposure.overdue,
-            "overdue_days": exposure.overdue_days(today),
+            "overdue_days": exposure.overdue_days(check.today),
             "available": credit_rules.available(limit, exposure.total),
         }
-        return reasons, figures
 
     # Confirmation
 
@@ -310,19 +329,31 @@ class SaleOrder(models.Model):
     )
     def _compute_credit_preview(self):
         for order in self:
-            order.credit_check_applies = False
-            order.credit_available = 0.0
-            order.credit_preview = False
-            order.credit_preview_blocking = False
+            order.update(order._credit_preview_values(None, ()))
             if order.state not in ("draft", "sent") or not order.partner_invoice_id:
                 continue
             if not order._credit_policy_applies():
                 continue
-            reasons, snapshot = order._credit_evaluate()
-            order.credit_check_applies = True
-            order.credit_available = snapshot["available"]
-            order.credit_preview = "\n".join(order._credit_messages(reasons)) or False
-            order.credit_preview_blocking = any(r.blocking for r in reasons)
+            order.update(order._credit_preview_values(*order._credit_run()))
+
+    def _credit_preview_values(self, check, reasons):
+        """The banner's fields for ``check`` and the ``reasons`` it found, or empty
+        ones when no check applies (``check`` is ``None``); add-ons add theirs."""
+        if check is None:
+            return {
+                "credit_check_applies": False,
+                "credit_available": 0.0,
+                "credit_preview": False,
+                "credit_preview_blocking": False,
+            }
+        return {
+            "credit_check_applies": True,
+            "credit_available": credit_rules.available(
+                check.limit, check.exposure.total
+            ),
+            "credit_preview": "\n".join(self._credit_messages(reasons)) or False,
+            "credit_preview_blocking": any(r.blocking for r in reasons),
+        }
 
     @api.depends("company_id", "partner_id", "partner_invoice_id", "amount_total")
     def _compute_partner_credit_warning(self):
