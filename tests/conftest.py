@@ -20,3 +20,8 @@ def load_module(relative_path):
 @pytest.fixture(scope="session")
 def rules():
     return load_module("credit_control/lib/credit_rules.py")
+
+
+@pytest.fixture(scope="session")
+def coverage():
+    return load_module("credit_insurance/lib/coverage.py")

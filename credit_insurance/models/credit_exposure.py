@@ -1,0 +1,201 @@
+from dataclasses import replace
+
+from odoo import api, fields, models
+
+from odoo.addons.credit_control.lib import credit_rules
+
+from ..lib import coverage
+
+# credit_insurance's part of credit_control's exposure query.  Per buyer (a
+# commercial partner of ``family``) the first insurance policy of the company in
+# force today whose scope takes the buyer's country and that does not exclude it; the
+# buyer's latest cover under that policy (not a draft) and its decision in force; and
+# the buyer's open receivable items: those of invoices within the policy's maximum
+# credit terms and not disputed are insurable (with and without tax), those not due
+# yet give the oldest due date of what is unpaid.
+_INSURANCE_SQL = """
+SELECT buyer.id, figure.currency_id, figure.component, figure.amount, figure.date,
+       NULL::text
+  FROM res_partner buyer
+  JOIN res_company company ON company.id = %(company_id)s
+  JOIN res_partner company_partner ON company_partner.id = company.partner_id
+ CROSS JOIN LATERAL (
+       SELECT policy.id, policy.currency_id, policy.insured_pct,
+              policy.max_credit_days, policy.discretionary_amount
+         FROM credit_insurance_policy policy
+        WHERE policy.company_id = %(company_id)s
+          AND policy.active
+          AND policy.date_start <= %(today)s
+          AND (policy.date_end IS NULL OR policy.date_end >= %(today)s)
+          AND (policy.scope = 'both'
+               OR (policy.scope = 'domestic') = (
+                   COALESCE(buyer.country_id, company_partner.country_id, 0)
+                   = COALESCE(company_partner.country_id, 0)))
+          AND NOT EXISTS (
+              SELECT 1 FROM credit_insurance_policy_excluded_rel excluded
+               WHERE excluded.policy_id = policy.id
+                 AND excluded.partner_id = buyer.id)
+          AND (policy.excluded_category_id IS NULL OR NOT EXISTS (
+              SELECT 1 FROM res_partner_res_partner_category_rel tag
+               WHERE tag.partner_id = buyer.id
+                 AND tag.category_id = policy.excluded_category_id))
+        ORDER BY policy.sequence, policy.id
+        LIMIT 1) policy
+  LEFT JOIN LATERAL (
+       SELECT cover.insured_pct, cover.date_expiry,
+              CASE WHEN cover.date_expiry < %(today)s THEN 'expired'
+                   ELSE COALESCE(decision.state, 'draft') END AS state,
+              decision.amount
+         FROM credit_insurance_cover cover
+         LEFT JOIN LATERAL (
+              SELECT line.state, line.amount
+                FROM credit_insurance_cover_line line
+               WHERE line.cover_id = cover.id
+                 AND line.date_effective <= %(today)s
+               ORDER BY line.id DESC
+               LIMIT 1) decision ON TRUE
+        WHERE cover.policy_id = policy.id
+          AND cover.partner_id = buyer.id
+          AND cover.state <> 'draft'
+          AND cover.date_effective <= %(today)s
+        ORDER BY cover.date_effective DESC, cover.id DESC
+        LIMIT 1) cover ON TRUE
+ CROSS JOIN LATERAL (
+       SELECT NULL::int, 'profile:insurance_policy_id', policy.id::numeric, NULL::date
+        UNION ALL
+       SELECT NULL, 'profile:insurance_status',
+              COALESCE(array_position(%(states)s::varchar[], cover.state::varchar), 0),
+              NULL
+        UNION ALL
+       SELECT NULL, 'profile:insurance_pct',
+              COALESCE(cover.insured_pct, policy.insured_pct), NULL
+        UNION ALL
+       SELECT policy.currency_id, 'insurance_cover',
+              CASE WHEN cover.state IN ('approved', 'partial') THEN cover.amount
+                   ELSE 0 END,
+              cover.date_expiry
+        WHERE cover.state IS NOT NULL
+        UNION ALL
+       SELECT policy.currency_id, 'insurance_discretionary',
+              policy.discretionary_amount, NULL
+        WHERE policy.discretionary_amount > 0
+        UNION ALL
+       SELECT NULL, 'profile:insurance_trading_months',
+              (SELECT EXTRACT(YEAR FROM age(%(today)s, MIN(move.invoice_date))) * 12
+                      + EXTRACT(MONTH FROM age(%(today)s, MIN(move.invoice_date)))
+                 FROM account_move move
+                WHERE move.commercial_partner_id = buyer.id
+                  AND move.move_type = 'out_invoice'
+                  AND move.state = 'posted'
+                  AND move.company_id = ANY(%(company_ids)s)),
+              NULL
+        WHERE policy.discretionary_amount > 0
+        UNION ALL
+       SELECT open_items.currency_id, part.component, part.amount, part.date
+         FROM (
+              SELECT aml.currency_id,
+                     SUM(aml.amount_residual_currency) FILTER (WHERE insured.item)
+                         AS insurable,
+                     SUM(aml.amount_residual_currency * insured.untaxed_ratio)
+                         FILTER (WHERE insured.item) AS insurable_untaxed,
+                     SUM(aml.amount_residual_currency) FILTER (
+                         WHERE aml.date_maturity >= %(today)s
+                           AND aml.amount_residual_currency > 0) AS not_due,
+                     MIN(aml.date_maturity) FILTER (
+                         WHERE aml.date_maturity >= %(today)s
+                           AND aml.amount_residual_currency > 0) AS oldest
+                FROM account_move_line aml
+                JOIN family f ON f.id = aml.partner_id
+                JOIN account_move move ON move.id = aml.move_id
+               CROSS JOIN LATERAL (SELECT
+                     aml.amount_residual_currency < 0 OR (
+                         move.move_type = 'out_invoice'
+                         AND move.credit_disputed IS NOT TRUE
+                         AND (policy.max_credit_days = 0
+                              OR aml.date_maturity
+                                 - COALESCE(move.invoice_date, move.date)
+                                 <= policy.max_credit_days)) AS item,
+                     COALESCE(move.amount_untaxed_signed
+                              / NULLIF(move.amount_total_signed, 0), 1)
+                         AS untaxed_ratio) insured
+               WHERE f.commercial_partner_id = buyer.id
+                 AND aml.account_id = ANY(ARRAY(
+                     SELECT id FROM account_account
+                      WHERE account_type = 'asset_receivable'))
+                 AND aml.reconciled IS NOT TRUE
+                 AND aml.parent_state = 'posted'
+                 AND aml.amount_residual_currency <> 0
+                 AND aml.company_id = ANY(%(company_ids)s)
+            GROUP BY aml.currency_id) open_items
+        CROSS JOIN LATERAL (VALUES
+              ('insurable', open_items.insurable, NULL::date),
+              ('insurable_untaxed', open_items.insurable_untaxed, NULL::date),
+              ('not_due', open_items.not_due, open_items.oldest)
+              ) AS part(component, amount, date)
+        WHERE part.amount IS NOT NULL
+       ) AS figure(currency_id, component, amount, date)
+ WHERE buyer.id IN (SELECT commercial_partner_id FROM family)
+"""
+
+
+class CreditExposure(models.Model):
+    _inherit = "credit.exposure"
+
+    insurance_policy_id = fields.Many2one("credit.insurance.policy")
+    insurance_cover = fields.Monetary()
+    insurable = fields.Monetary()
+    insured = fields.Monetary()
+    uninsured = fields.Monetary()
+    insurance_stop_delivery = fields.Date(string="Stop-Delivery Date")
+
+    @api.model
+    def _credit_exposure_components(self):
+        return [
+            *super()._credit_exposure_components(),
+            *(
+                credit_rules.Component(code, additive=False)
+                for code in coverage.COMPONENTS
+            ),
+        ]
+
+    @api.model
+    def _credit_exposure_sql_parts(self):
+        return [*super()._credit_exposure_sql_parts(), _INSURANCE_SQL]
+
+    @api.model
+    def _credit_sql_params(self, company, today):
+        return dict(
+            super()._credit_sql_params(company, today),
+            states=list(coverage.COVER_STATES),
+        )
+
+    @api.model
+    def _compute_exposures(self, company, partner_ids=None):
+        """The exposures, each insured buyer's with its policy's terms."""
+        exposures = super()._compute_exposures(company, partner_ids)
+        Policy = self.env["credit.insurance.policy"]
+        for partner_id, exposure in exposures.items():
+            policy_id = exposure.profile.get(coverage.POLICY_ID)
+            if policy_id:
+                profile = dict(
+                    exposure.profile,
+                    **{coverage.TERMS_KEY: Policy._insurance_terms_of(int(policy_id))},
+                )
+                exposures[partner_id] = replace(exposure, profile=profile)
+        return exposures
+
+    @api.model
+    def _credit_report_values(self, figures, limit, today):
+        values = super()._credit_report_values(figures, limit, today)
+        terms = figures.profile.get(coverage.TERMS_KEY)
+        found = coverage.coverage(figures, terms, today) if terms else None
+        return dict(
+            values,
+            insurance_policy_id=int(figures.profile.get(coverage.POLICY_ID) or 0)
+            or None,
+            insurance_cover=found.cover if found else 0.0,
+            insurable=found.insurable if found else 0.0,
+            insured=found.covered if found else 0.0,
+            uninsured=found.uninsured if found else figures.total,
+            insurance_stop_delivery=found.stop_delivery if found else None,
+        )
