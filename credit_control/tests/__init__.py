@@ -8,3 +8,4 @@ from . import test_bypass
 from . import test_figures
 from . import test_tour
 from . import test_screens
+from . import test_dispute

@@ -1,2 +1,3 @@
 from . import credit_hold_decision
 from . import credit_limit_update
+from . import credit_dispute
