@@ -286,16 +286,20 @@ class CreditExposure(models.Model):
         today = fields.Date.context_today(self)
         params = self._credit_sql_params(company, today)
         parts = [SQL(part, **params) for part in self._credit_exposure_sql_parts()]
-        self.env.cr.execute(
+        query = SQL(
+            "WITH family AS NOT MATERIALIZED (%s) %s",
             SQL(
-                "WITH family AS NOT MATERIALIZED (%s) %s",
-                SQL(
-                    "SELECT id, commercial_partner_id FROM res_partner WHERE %s",
-                    partner_filter,
-                ),
-                SQL(" UNION ALL ").join(parts),
-            )
+                "SELECT id, commercial_partner_id FROM res_partner WHERE %s",
+                partner_filter,
+            ),
+            SQL(" UNION ALL ").join(parts),
         )
+        if partner_ids is None:
+            # For every customer the plan costs enough for PostgreSQL to compile it
+            # just in time, which takes longer than running it (off for the rest of
+            # the transaction: a refresh or a cron).
+            query = SQL("SET LOCAL jit = off; %s", query)
+        self.env.cr.execute(query)
         rows = self.env.cr.fetchall()
         currency = company.currency_id
         rates = self._rates_to(
