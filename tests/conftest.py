@@ -25,3 +25,8 @@ def rules():
 @pytest.fixture(scope="session")
 def coverage():
     return load_module("credit_insurance/lib/coverage.py")
+
+
+@pytest.fixture(scope="session")
+def periods():
+    return load_module("credit_insurance/lib/periods.py")

@@ -247,3 +247,17 @@ RULES = (
     (STOP_DELIVERY, stop_delivery_passed),
     (TERMS, terms_too_long),
 )
+
+
+# Claims
+
+
+def claim_amount(outstanding, cover, insured_pct):
+    """What the insurer owes on a loss: its share of the outstanding amount, no
+    more than the cover."""
+    return min(max(outstanding, 0.0), max(cover, 0.0)) * insured_pct / 100.0
+
+
+def insurer_share(recovered, insured_pct):
+    """The insurer's part of an amount recovered after the indemnity."""
+    return recovered * insured_pct / 100.0

@@ -1,10 +1,12 @@
 from dataclasses import replace
 
 from odoo import api, fields, models
+from odoo.tools import SQL
 
 from odoo.addons.credit_control.lib import credit_rules
 
 from ..lib import coverage
+from .credit_insurance_cover_line import DECISION_IN_FORCE_SQL
 
 # credit_insurance's part of credit_control's exposure query.  Per buyer (a
 # commercial partner of ``family``) the first insurance policy of the company in
@@ -47,13 +49,7 @@ SELECT buyer.id, figure.currency_id, figure.component, figure.amount, figure.dat
                    ELSE COALESCE(decision.state, 'draft') END AS state,
               decision.amount
          FROM credit_insurance_cover cover
-         LEFT JOIN LATERAL (
-              SELECT line.state, line.amount
-                FROM credit_insurance_cover_line line
-               WHERE line.cover_id = cover.id
-                 AND line.date_effective <= %(today)s
-               ORDER BY line.id DESC
-               LIMIT 1) decision ON TRUE
+         LEFT JOIN LATERAL (%(decision_in_force)s) decision ON TRUE
         WHERE cover.policy_id = policy.id
           AND cover.partner_id = buyer.id
           AND cover.state <> 'draft'
@@ -167,6 +163,7 @@ class CreditExposure(models.Model):
         return dict(
             super()._credit_sql_params(company, today),
             states=list(coverage.COVER_STATES),
+            decision_in_force=SQL(DECISION_IN_FORCE_SQL, day=today),
         )
 
     @api.model

@@ -2,6 +2,17 @@ from odoo import fields, models
 
 from .credit_insurance_cover import DECISION_STATES
 
+# The decision in force on ``%(day)s`` of the cover aliased ``cover``: of those
+# effective by then, the one recorded last (see coverage.cover_in_force).
+DECISION_IN_FORCE_SQL = """
+SELECT line.state, line.amount
+  FROM credit_insurance_cover_line line
+ WHERE line.cover_id = cover.id
+   AND line.date_effective <= %(day)s
+ ORDER BY line.id DESC
+ LIMIT 1
+"""
+
 
 class CreditInsuranceCoverLine(models.Model):
     """One decision on a cover, kept for good."""

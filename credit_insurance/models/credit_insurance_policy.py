@@ -36,6 +36,14 @@ class CreditInsurancePolicy(models.Model):
     company_id = fields.Many2one(
         "res.company", required=True, index=True, default=lambda self: self.env.company
     )
+    user_id = fields.Many2one(
+        "res.users",
+        string="Responsible",
+        default=lambda self: self.env.user,
+        tracking=True,
+        help="Gets the to-dos of the policy: declarations, overdue notifications, "
+        "claims.",
+    )
     currency_id = fields.Many2one(
         "res.currency",
         required=True,
@@ -88,6 +96,11 @@ class CreditInsurancePolicy(models.Model):
         help="Days after the overdue notification before a claim can be filed.",
     )
     max_indemnity = fields.Monetary(string="Maximum Yearly Indemnity")
+    indemnity_journal_id = fields.Many2one(
+        "account.journal",
+        domain="[('type', 'in', ('bank', 'cash')), ('company_id', '=', company_id)]",
+        help="The journal of the payments received from the insurer.",
+    )
     premium_basis = fields.Selection(
         [
             ("turnover", "Insured turnover"),
@@ -223,6 +236,20 @@ class CreditInsurancePolicy(models.Model):
         action["domain"] = [("policy_id", "=", self.id)]
         action["context"] = {"default_policy_id": self.id}
         return action
+
+    def action_coverage_report(self):
+        """Generate the policy's coverage report as of today and open it."""
+        self.ensure_one()
+        Report = self.env["credit.insurance.coverage.report"]
+        Report.browse()._check_controller()
+        report = Report._create_for(self)
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": report._name,
+            "res_id": report.id,
+            "view_mode": "form",
+            "views": [(False, "form")],
+        }
 
     # The terms the check reads, cached per policy so that they cost no query.
 

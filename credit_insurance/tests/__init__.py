@@ -1,3 +1,7 @@
 from . import test_cover
+from . import test_coverage_report
+from . import test_declaration
 from . import test_figures
 from . import test_holds
+from . import test_overdue
+from . import test_remote
