@@ -281,7 +281,6 @@ class CreditInsuranceCover(models.Model):
         if reference:
             values["insurer_reference"] = reference
         self.sudo().with_context(insurance_decision=DECISION).write(values)
-        self.env.registry.clear_cache()
         return True
 
     def action_print_request(self):

@@ -37,7 +37,7 @@ class CreditInsuranceObligation(models.Model):
     def _compute_overdue(self):
         today = fields.Date.context_today(self)
         for obligation in self:
-            obligation.overdue = obligation.date < today
+            obligation.overdue = bool(obligation.date) and obligation.date < today
 
     def init(self):
         tools.drop_view_if_exists(self.env.cr, self._table)

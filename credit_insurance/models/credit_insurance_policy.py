@@ -3,6 +3,18 @@ from odoo.exceptions import ValidationError
 
 from ..lib import coverage
 
+# The fields that make the terms the check reads (cached per policy).
+TERMS_FIELDS = {
+    "max_credit_days",
+    "mep_days",
+    "tax_included",
+    "discretionary_months",
+    "discretionary_overdue_days",
+    "hold_over_cover",
+    "hold_no_cover",
+    "hold_stop_delivery",
+    "hold_terms",
+}
 # Days, amounts and rates of a policy that cannot be negative.
 NON_NEGATIVE = (
     "max_credit_days",
@@ -277,15 +289,7 @@ class CreditInsurancePolicy(models.Model):
             holds=frozenset(code for code, on in switches.items() if on),
         )
 
-    @api.model_create_multi
-    def create(self, vals_list):
-        self.env.registry.clear_cache()
-        return super().create(vals_list)
-
     def write(self, vals):
-        self.env.registry.clear_cache()
+        if TERMS_FIELDS.intersection(vals):
+            self.env.registry.clear_cache()
         return super().write(vals)
-
-    def unlink(self):
-        self.env.registry.clear_cache()
-        return super().unlink()
