@@ -278,8 +278,6 @@ class CreditInsuranceCover(models.Model):
         values = {"state": state, "decision": note or False}
         if state != "requested":
             values["amount_approved"] = amount
-        if reference:
-            values["insurer_reference"] = reference
         self.sudo().with_context(insurance_decision=DECISION).write(values)
         return True
 

@@ -41,7 +41,7 @@ class TestCover(InsuranceCommon):
         wizard.action_confirm()
         self.assertEqual(cover.state, "partial")
         self.assertEqual(cover.amount_in_force, 3000.0)
-        self.assertEqual(cover.insurer_reference, "DEC-7")
+        self.assertEqual(cover.line_ids.sorted("id")[-1].insurer_reference, "DEC-7")
 
     def test_state_and_amount_follow_decisions_only(self):
         cover = self.cover(1000.0)
