@@ -30,3 +30,8 @@ def coverage():
 @pytest.fixture(scope="session")
 def periods():
     return load_module("credit_insurance/lib/periods.py")
+
+
+@pytest.fixture(scope="session")
+def scoring():
+    return load_module("credit_control/lib/scoring.py")
