@@ -286,10 +286,12 @@ class CreditExposure(models.Model):
         today = fields.Date.context_today(self)
         params = self._credit_sql_params(company, today)
         parts = [SQL(part, **params) for part in self._credit_exposure_sql_parts()]
-        # ``family`` computed once: inlined in every part, it costs PostgreSQL more to
-        # plan the query than to run it.
+        # The family of a few customers computed once: inlined in every part, it
+        # costs PostgreSQL more to plan the query than to run it.  The family of
+        # every customer is inlined: the parts join it as they would the partners.
         query = SQL(
-            "WITH family AS MATERIALIZED (%s) %s",
+            "WITH family AS %s (%s) %s",
+            SQL("NOT MATERIALIZED" if partner_ids is None else "MATERIALIZED"),
             SQL(
                 "SELECT id, commercial_partner_id FROM res_partner WHERE %s",
                 partner_filter,
