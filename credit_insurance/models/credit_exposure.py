@@ -8,129 +8,137 @@ from odoo.addons.credit_control.lib import credit_rules
 from ..lib import coverage
 from .credit_insurance_cover_line import DECISION_IN_FORCE_SQL
 
-# credit_insurance's part of credit_control's exposure query.  Per buyer (a
-# commercial partner of ``family``) the first insurance policy of the company in
-# force today whose scope takes the buyer's country and that does not exclude it; the
-# buyer's latest cover under that policy (not a draft) and its decision in force; and
-# the buyer's open receivable items: those of invoices within the policy's maximum
-# credit terms and not disputed are insurable (with and without tax), those not due
-# yet give the oldest due date of what is unpaid.
+# credit_insurance's part of credit_control's exposure query.  ``insured``: per buyer
+# (a commercial partner of ``family``) the first insurance policy of the company in
+# force today whose scope takes the buyer's country and that does not exclude it,
+# and the buyer's latest cover under that policy (not a draft) with its decision in
+# force.  From them the profile and cover rows; and, aggregated per buyer in one
+# pass, the buyer's open receivable items: those of invoices within the policy's
+# maximum credit terms and not disputed are insurable (with and without tax), those
+# not due yet give the oldest due date of what is unpaid.
 _INSURANCE_SQL = """
-SELECT buyer.id, figure.currency_id, figure.component, figure.amount, figure.date,
+(WITH insured AS MATERIALIZED (
+    SELECT buyer.id, policy.id AS policy_id, policy.currency_id,
+           policy.insured_pct, policy.max_credit_days, policy.discretionary_amount,
+           cover.insured_pct AS cover_pct, cover.date_expiry, cover.state,
+           cover.amount
+      FROM res_partner buyer
+      JOIN res_company company ON company.id = %(company_id)s
+      JOIN res_partner company_partner ON company_partner.id = company.partner_id
+     CROSS JOIN LATERAL (
+           SELECT policy.id, policy.currency_id, policy.insured_pct,
+                  policy.max_credit_days, policy.discretionary_amount
+             FROM credit_insurance_policy policy
+            WHERE policy.company_id = %(company_id)s
+              AND policy.active
+              AND policy.date_start <= %(today)s
+              AND (policy.date_end IS NULL OR policy.date_end >= %(today)s)
+              AND (policy.scope = 'both'
+                   OR (policy.scope = 'domestic') = (
+                       COALESCE(buyer.country_id, company_partner.country_id, 0)
+                       = COALESCE(company_partner.country_id, 0)))
+              AND NOT EXISTS (
+                  SELECT 1 FROM credit_insurance_policy_excluded_rel excluded
+                   WHERE excluded.policy_id = policy.id
+                     AND excluded.partner_id = buyer.id)
+              AND (policy.excluded_category_id IS NULL OR NOT EXISTS (
+                  SELECT 1 FROM res_partner_res_partner_category_rel tag
+                   WHERE tag.partner_id = buyer.id
+                     AND tag.category_id = policy.excluded_category_id))
+            ORDER BY policy.sequence, policy.id
+            LIMIT 1) policy
+      LEFT JOIN LATERAL (
+           SELECT cover.insured_pct, cover.date_expiry,
+                  CASE WHEN cover.date_expiry < %(today)s THEN 'expired'
+                       ELSE COALESCE(decision.state, 'draft') END AS state,
+                  decision.amount
+             FROM credit_insurance_cover cover
+             LEFT JOIN LATERAL (%(decision_in_force)s) decision ON TRUE
+            WHERE cover.policy_id = policy.id
+              AND cover.partner_id = buyer.id
+              AND cover.state <> 'draft'
+              AND cover.date_effective <= %(today)s
+            ORDER BY cover.date_effective DESC, cover.id DESC
+            LIMIT 1) cover ON TRUE
+     WHERE buyer.id IN (SELECT commercial_partner_id FROM family)
+)
+SELECT insured.id, figure.currency_id, figure.component, figure.amount, figure.date,
        NULL::text
-  FROM res_partner buyer
-  JOIN res_company company ON company.id = %(company_id)s
-  JOIN res_partner company_partner ON company_partner.id = company.partner_id
- CROSS JOIN LATERAL (
-       SELECT policy.id, policy.currency_id, policy.insured_pct,
-              policy.max_credit_days, policy.discretionary_amount
-         FROM credit_insurance_policy policy
-        WHERE policy.company_id = %(company_id)s
-          AND policy.active
-          AND policy.date_start <= %(today)s
-          AND (policy.date_end IS NULL OR policy.date_end >= %(today)s)
-          AND (policy.scope = 'both'
-               OR (policy.scope = 'domestic') = (
-                   COALESCE(buyer.country_id, company_partner.country_id, 0)
-                   = COALESCE(company_partner.country_id, 0)))
-          AND NOT EXISTS (
-              SELECT 1 FROM credit_insurance_policy_excluded_rel excluded
-               WHERE excluded.policy_id = policy.id
-                 AND excluded.partner_id = buyer.id)
-          AND (policy.excluded_category_id IS NULL OR NOT EXISTS (
-              SELECT 1 FROM res_partner_res_partner_category_rel tag
-               WHERE tag.partner_id = buyer.id
-                 AND tag.category_id = policy.excluded_category_id))
-        ORDER BY policy.sequence, policy.id
-        LIMIT 1) policy
-  LEFT JOIN LATERAL (
-       SELECT cover.insured_pct, cover.date_expiry,
-              CASE WHEN cover.date_expiry < %(today)s THEN 'expired'
-                   ELSE COALESCE(decision.state, 'draft') END AS state,
-              decision.amount
-         FROM credit_insurance_cover cover
-         LEFT JOIN LATERAL (%(decision_in_force)s) decision ON TRUE
-        WHERE cover.policy_id = policy.id
-          AND cover.partner_id = buyer.id
-          AND cover.state <> 'draft'
-          AND cover.date_effective <= %(today)s
-        ORDER BY cover.date_effective DESC, cover.id DESC
-        LIMIT 1) cover ON TRUE
- CROSS JOIN LATERAL (
-       SELECT NULL::int, 'profile:insurance_policy_id', policy.id::numeric, NULL::date
-        UNION ALL
-       SELECT NULL, 'profile:insurance_status',
-              COALESCE(array_position(%(states)s::varchar[], cover.state::varchar), 0),
-              NULL
-        UNION ALL
-       SELECT NULL, 'profile:insurance_pct',
-              COALESCE(cover.insured_pct, policy.insured_pct), NULL
-        UNION ALL
-       SELECT policy.currency_id, 'insurance_cover',
-              CASE WHEN cover.state IN ('approved', 'partial') THEN cover.amount
-                   ELSE 0 END,
-              cover.date_expiry
-        WHERE cover.state IS NOT NULL
-        UNION ALL
-       SELECT policy.currency_id, 'insurance_discretionary',
-              policy.discretionary_amount, NULL
-        WHERE policy.discretionary_amount > 0
-        UNION ALL
-       SELECT NULL, 'profile:insurance_trading_months',
-              (SELECT EXTRACT(YEAR FROM age(%(today)s, MIN(move.invoice_date))) * 12
-                      + EXTRACT(MONTH FROM age(%(today)s, MIN(move.invoice_date)))
-                 FROM account_move move
-                WHERE move.commercial_partner_id = buyer.id
-                  AND move.move_type = 'out_invoice'
-                  AND move.state = 'posted'
-                  AND move.company_id = ANY(%(company_ids)s)),
-              NULL
-        WHERE policy.discretionary_amount > 0
-        UNION ALL
-       SELECT open_items.currency_id, part.component, part.amount, part.date
-         FROM (
-              SELECT aml.currency_id,
-                     SUM(aml.amount_residual_currency) FILTER (WHERE insured.item)
-                         AS insurable,
-                     SUM(aml.amount_residual_currency * insured.untaxed_ratio)
-                         FILTER (WHERE insured.item) AS insurable_untaxed,
-                     SUM(aml.amount_residual_currency) FILTER (
-                         WHERE aml.date_maturity >= %(today)s
-                           AND aml.amount_residual_currency > 0) AS not_due,
-                     MIN(aml.date_maturity) FILTER (
-                         WHERE aml.date_maturity >= %(today)s
-                           AND aml.amount_residual_currency > 0) AS oldest
-                FROM account_move_line aml
-                JOIN family f ON f.id = aml.partner_id
-                JOIN account_move move ON move.id = aml.move_id
-               CROSS JOIN LATERAL (SELECT
-                     aml.amount_residual_currency < 0 OR (
-                         move.move_type = 'out_invoice'
-                         AND move.credit_disputed IS NOT TRUE
-                         AND (policy.max_credit_days = 0
-                              OR aml.date_maturity
-                                 - COALESCE(move.invoice_date, move.date)
-                                 <= policy.max_credit_days)) AS item,
-                     COALESCE(move.amount_untaxed_signed
-                              / NULLIF(move.amount_total_signed, 0), 1)
-                         AS untaxed_ratio) insured
-               WHERE f.commercial_partner_id = buyer.id
-                 AND aml.account_id = ANY(ARRAY(
-                     SELECT id FROM account_account
-                      WHERE account_type = 'asset_receivable'))
-                 AND aml.reconciled IS NOT TRUE
-                 AND aml.parent_state = 'posted'
-                 AND aml.amount_residual_currency <> 0
-                 AND aml.company_id = ANY(%(company_ids)s)
-            GROUP BY aml.currency_id) open_items
-        CROSS JOIN LATERAL (VALUES
-              ('insurable', open_items.insurable, NULL::date),
-              ('insurable_untaxed', open_items.insurable_untaxed, NULL::date),
-              ('not_due', open_items.not_due, open_items.oldest)
-              ) AS part(component, amount, date)
-        WHERE part.amount IS NOT NULL
+  FROM insured
+ CROSS JOIN LATERAL (VALUES
+       (NULL::int, 'profile:insurance_policy_id', insured.policy_id::numeric,
+        NULL::date),
+       (NULL, 'profile:insurance_status',
+        COALESCE(array_position(%(states)s::varchar[], insured.state::varchar), 0),
+        NULL),
+       (NULL, 'profile:insurance_pct',
+        COALESCE(insured.cover_pct, insured.insured_pct), NULL),
+       (insured.currency_id, 'insurance_cover',
+        CASE WHEN insured.state IN ('approved', 'partial') THEN insured.amount
+             ELSE 0 END,
+        insured.date_expiry),
+       (insured.currency_id, 'insurance_discretionary',
+        insured.discretionary_amount, NULL)
        ) AS figure(currency_id, component, amount, date)
- WHERE buyer.id IN (SELECT commercial_partner_id FROM family)
+ WHERE (figure.component <> 'insurance_cover' OR insured.state IS NOT NULL)
+   AND (figure.component <> 'insurance_discretionary'
+        OR insured.discretionary_amount > 0)
+ UNION ALL
+SELECT insured.id, NULL, 'profile:insurance_trading_months',
+       EXTRACT(YEAR FROM age(%(today)s, MIN(move.invoice_date))) * 12
+       + EXTRACT(MONTH FROM age(%(today)s, MIN(move.invoice_date))),
+       NULL, NULL
+  FROM insured
+  JOIN account_move move ON move.commercial_partner_id = insured.id
+ WHERE insured.discretionary_amount > 0
+   AND move.move_type = 'out_invoice'
+   AND move.state = 'posted'
+   AND move.company_id = ANY(%(company_ids)s)
+ GROUP BY insured.id
+ UNION ALL
+SELECT open_items.partner_id, open_items.currency_id, part.component, part.amount,
+       part.date, NULL
+  FROM (
+       SELECT insured.id AS partner_id, aml.currency_id,
+              SUM(aml.amount_residual_currency) FILTER (WHERE item.insurable)
+                  AS insurable,
+              SUM(aml.amount_residual_currency * item.untaxed_ratio)
+                  FILTER (WHERE item.insurable) AS insurable_untaxed,
+              SUM(aml.amount_residual_currency) FILTER (
+                  WHERE aml.date_maturity >= %(today)s
+                    AND aml.amount_residual_currency > 0) AS not_due,
+              MIN(aml.date_maturity) FILTER (
+                  WHERE aml.date_maturity >= %(today)s
+                    AND aml.amount_residual_currency > 0) AS oldest
+         FROM insured
+         JOIN family f ON f.commercial_partner_id = insured.id
+         JOIN account_move_line aml ON aml.partner_id = f.id
+         JOIN account_move move ON move.id = aml.move_id
+        CROSS JOIN LATERAL (SELECT
+              aml.amount_residual_currency < 0 OR (
+                  move.move_type = 'out_invoice'
+                  AND move.credit_disputed IS NOT TRUE
+                  AND (insured.max_credit_days = 0
+                       OR aml.date_maturity - COALESCE(move.invoice_date, move.date)
+                          <= insured.max_credit_days)) AS insurable,
+              COALESCE(move.amount_untaxed_signed
+                       / NULLIF(move.amount_total_signed, 0), 1) AS untaxed_ratio
+              ) item
+        WHERE aml.account_id = ANY(ARRAY(
+                  SELECT id FROM account_account
+                   WHERE account_type = 'asset_receivable'))
+          AND aml.reconciled IS NOT TRUE
+          AND aml.parent_state = 'posted'
+          AND aml.amount_residual_currency <> 0
+          AND aml.company_id = ANY(%(company_ids)s)
+        GROUP BY 1, 2
+       ) open_items
+ CROSS JOIN LATERAL (VALUES
+       ('insurable', open_items.insurable, NULL::date),
+       ('insurable_untaxed', open_items.insurable_untaxed, NULL::date),
+       ('not_due', open_items.not_due, open_items.oldest)
+       ) AS part(component, amount, date)
+ WHERE part.amount IS NOT NULL)
 """
 
 

@@ -223,34 +223,60 @@ class CreditInsuranceDeclaration(models.Model):
         params["decision_in_force"] = SQL(DECISION_IN_FORCE_SQL, day=self.date_to)
         params["insured"] = SQL(_INSURED_SQL, **params)
         query = _TURNOVER_SQL if self.basis == "turnover" else _BALANCE_SQL
-        self.env.flush_all()
-        self.env.cr.execute(SQL(query, **params))
-        rows = self.env.cr.fetchall()
-        buyers = self.env["res.partner"].browse([row[0] for row in rows])
-        home = company.partner_id.country_id
         to_policy = company.currency_id._get_conversion_rate(
             company.currency_id, self.currency_id, company, self.date_to
         )
-        lines = [
-            {
-                "partner_id": buyer.id,
-                "insurer_reference": reference,
-                "country_id": buyer.country_id.id,
-                "scope": (
-                    "export"
-                    if buyer.country_id and home and buyer.country_id != home
-                    else "domestic"
-                ),
-                "amount": self.currency_id.round((amount or 0.0) * to_policy),
-            }
-            for buyer, (_id, reference, amount) in zip(buyers, rows, strict=True)
-        ]
-        domestic = sum(line["amount"] for line in lines if line["scope"] == "domestic")
-        export = sum(line["amount"] for line in lines if line["scope"] == "export")
+        rounding = self.currency_id.rounding
+        home = company.partner_id.country_id.id
+        self.env.flush_all()
+        cr = self.env.cr
+        cr.execute(
+            SQL(
+                "DELETE FROM credit_insurance_declaration_line"
+                " WHERE declaration_id = %s",
+                self.id,
+            )
+        )
+        # The lines in one statement: a declaration has a line per insured buyer.
+        cr.execute(
+            SQL(
+                """INSERT INTO credit_insurance_declaration_line
+                       (declaration_id, company_id, partner_id, insurer_reference,
+                        country_id, scope, amount,
+                        create_uid, create_date, write_uid, write_date)
+                   SELECT %(declaration)s, %(company)s, figures.partner_id,
+                          figures.reference, buyer.country_id,
+                          CASE WHEN %(home)s <> 0 AND buyer.country_id <> %(home)s
+                               THEN 'export' ELSE 'domestic' END,
+                          ROUND(COALESCE(figures.amount, 0)::numeric * %(rate)s
+                                / %(rounding)s) * %(rounding)s,
+                          %(uid)s, now() AT TIME ZONE 'UTC',
+                          %(uid)s, now() AT TIME ZONE 'UTC'
+                     FROM (%(query)s) AS figures(partner_id, reference, amount)
+                     JOIN res_partner buyer ON buyer.id = figures.partner_id""",
+                declaration=self.id,
+                company=company.id,
+                home=home or 0,
+                rate=to_policy,
+                rounding=rounding,
+                uid=self.env.uid,
+                query=SQL(query, **params),
+            )
+        )
+        cr.execute(
+            SQL(
+                """SELECT COALESCE(SUM(amount) FILTER (WHERE scope = 'domestic'), 0),
+                          COALESCE(SUM(amount) FILTER (WHERE scope = 'export'), 0)
+                     FROM credit_insurance_declaration_line
+                    WHERE declaration_id = %s""",
+                self.id,
+            )
+        )
+        domestic, export = cr.fetchone()
+        self.env["credit.insurance.declaration.line"].invalidate_model()
+        self.invalidate_recordset(["line_ids"])
         self.sudo().write(
             {
-                "line_ids": [fields.Command.clear()]
-                + [fields.Command.create(line) for line in lines],
                 "amount_domestic": domestic,
                 "amount_export": export,
                 "amount_total": domestic + export,
