@@ -81,6 +81,19 @@ class CreditPolicy(models.Model):
         help="Whose credit an order uses when its invoice address belongs to another "
         "customer. The company's default policy decides it for all its orders.",
     )
+    score_downgrade_action = fields.Selection(
+        [
+            ("review", "Ask for a review"),
+            ("lower_limit", "Lower the limit to the proposed one"),
+            ("block", "Block the customer"),
+        ],
+        string="When The Grade Falls",
+        required=True,
+        default="review",
+        tracking=True,
+        help="What the nightly scoring does when a customer's grade falls; the "
+        "credit managers are always asked to review it.",
+    )
     note = fields.Html()
 
     @api.constrains("tolerance_pct", "warning_pct")

@@ -127,6 +127,7 @@ class ResCompany(models.Model):
         companies = super().create(vals_list)
         if companies:
             companies._credit_ensure_default_policy()
+            self.env["credit.scorecard"]._credit_ensure_default_scorecards(companies)
         return companies
 
     def write(self, vals):
