@@ -2,12 +2,21 @@
 # `make bench`: credit_control against plain Odoo 19 (`sale` only, the same data): a
 # salesperson's confirmation at H = 10 and 10 000 open invoices, its SQL queries,
 # reading the exposure of 10 000 customers, the Customers by Exposure report, and the
-# throughput of 8 salespeople confirming through JSON-RPC on 2 Odoo workers.  Prints
-# figures next to their targets, asserts nothing on time.
+# throughput of 8 salespeople confirming through JSON-RPC on 2 Odoo workers; then
+# credit_insurance (tests/bench/bench_insurance.py): the check with the insurance
+# reasons against credit_control's, the coverage report and the declaration.  Prints
+# figures next to their targets, asserts nothing on time.  `bash scripts/bench.sh
+# credit|insurance [options]` runs one of the two (--runs, --no-pdf: insurance only).
 # The bench databases are built when missing and kept between runs; pass --rebuild to
 # recreate them (e.g. `bash scripts/bench.sh --rebuild`, or `make bench BENCH_ARGS=--rebuild`).
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 source "$ROOT/scripts/env.sh"
 export ODOO_SRC VENV PGUSER_ODOO PGPASSWORD_ODOO
-exec "$VENV/bin/python" "$ROOT/tests/bench/bench_credit.py" ${BENCH_ARGS:-} "$@"
+case "${1:-}" in
+    credit | insurance) BENCHES=("bench_$1.py"); shift ;;
+    *) BENCHES=(bench_credit.py bench_insurance.py) ;;
+esac
+for bench in "${BENCHES[@]}"; do
+    "$VENV/bin/python" "$ROOT/tests/bench/$bench" ${BENCH_ARGS:-} "$@"
+done
