@@ -35,6 +35,7 @@
         "views/res_partner_credit_data_views.xml",
         "views/credit_scorecard_views.xml",
         "views/credit_score_history_views.xml",
+        "views/credit_limit_history_views.xml",
         "views/credit_menus.xml",
     ],
     "demo": ["demo/credit_control_demo.xml"],

@@ -8,6 +8,7 @@ from . import credit_financial_statement
 from . import credit_grade
 from . import credit_hold
 from . import credit_hold_reason
+from . import credit_limit_history
 from . import credit_payment_behaviour
 from . import credit_policy
 from . import credit_rating_agency
@@ -22,6 +23,7 @@ from . import res_company
 from . import res_config_settings
 from . import res_partner
 from . import res_partner_credit_data
+from . import res_partner_limit_history
 from . import res_partner_score
 from . import sale_order
 from . import sale_order_line

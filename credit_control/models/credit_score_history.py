@@ -62,7 +62,14 @@ class CreditScoreHistory(models.Model):
                 )
                 < 0
             ):
-                partner.credit_limit = line.proposed_limit
+                partner.with_context(
+                    credit_limit_source="scoring",
+                    credit_limit_reason=self.env._(
+                        "Grade fell from %(before)s to %(after)s.",
+                        before=before.code,
+                        after=line.grade_id.code,
+                    ),
+                ).credit_limit = line.proposed_limit
             elif action == "block":
                 self.env["credit.block"].sudo()._place(
                     partner,

@@ -309,6 +309,7 @@ class ResPartner(models.Model):
     def write(self, vals):
         self._check_credit_write_rights(vals)
         self._credit_check_amounts(vals)
+        old_limits = self._credit_limit_snapshot(vals)
         if (
             vals
             and not self.env.su
@@ -317,8 +318,11 @@ class ResPartner(models.Model):
             # The credit groups work without the right to edit contacts: who may
             # read a customer and passed the check above may set its credit.
             self.check_access("read")
-            return super(ResPartner, self.sudo()).write(vals)
-        return super().write(vals)
+            result = super(ResPartner, self.sudo()).write(vals)
+        else:
+            result = super().write(vals)
+        self._credit_log_limits(vals, old_limits)
+        return result
 
     def _credit_open(self, model, domain, name, empty, list_view):
         """The documents behind a figure; ``empty`` says there are none, and

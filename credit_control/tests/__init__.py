@@ -6,6 +6,7 @@ from . import test_figures
 from . import test_financial_data
 from . import test_hold
 from . import test_install
+from . import test_limit_history
 from . import test_remote
 from . import test_rights
 from . import test_scorecard
