@@ -5,6 +5,7 @@ from . import credit_check_lock
 from . import credit_exposure
 from . import credit_external_rating
 from . import credit_financial_statement
+from . import credit_scorecard_part
 from . import credit_grade
 from . import credit_hold
 from . import credit_hold_reason

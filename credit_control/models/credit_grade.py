@@ -9,6 +9,7 @@ class CreditGrade(models.Model):
     the customer is reviewed."""
 
     _name = "credit.grade"
+    _inherit = ["credit.scorecard.part"]
     _description = "Credit Grade"
     _order = "scorecard_id, sequence, min_score desc, id"
     _rec_name = "code"
@@ -99,25 +100,6 @@ class CreditGrade(models.Model):
             grade.display_name = (
                 f"{grade.code} - {grade.name}" if grade.name else grade.code or ""
             )
-
-    # A scorecard in use is never edited
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        grades = super().create(vals_list)
-        grades.scorecard_id._credit_check_editable()
-        return grades
-
-    def write(self, vals):
-        self.scorecard_id._credit_check_editable()
-        res = super().write(vals)
-        if "scorecard_id" in vals:
-            self.scorecard_id._credit_check_editable()
-        return res
-
-    @api.ondelete(at_uninstall=False)
-    def _unlink_except_in_use(self):
-        self.scorecard_id._credit_check_editable()
 
     def _scoring_grade(self):
         """The grade as the scoring library evaluates it."""

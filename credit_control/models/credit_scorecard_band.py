@@ -8,6 +8,7 @@ class CreditScorecardBand(models.Model):
     """Values from ``low`` (included) to ``high`` (excluded) get ``points``."""
 
     _name = "credit.scorecard.band"
+    _inherit = ["credit.scorecard.part"]
     _description = "Credit Scorecard Band"
     _order = "factor_id, no_low desc, low, id"
 
@@ -50,24 +51,8 @@ class CreditScorecardBand(models.Model):
                     )
                 )
 
-    # A scorecard in use is never edited
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        bands = super().create(vals_list)
-        bands.factor_id.scorecard_id._credit_check_editable()
-        return bands
-
-    def write(self, vals):
-        self.factor_id.scorecard_id._credit_check_editable()
-        res = super().write(vals)
-        if "factor_id" in vals:
-            self.factor_id.scorecard_id._credit_check_editable()
-        return res
-
-    @api.ondelete(at_uninstall=False)
-    def _unlink_except_in_use(self):
-        self.factor_id.scorecard_id._credit_check_editable()
+    def _credit_scorecards(self):
+        return self.factor_id.scorecard_id
 
     def _scoring_band(self):
         """The band as the scoring library evaluates it."""

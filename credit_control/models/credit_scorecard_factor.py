@@ -29,6 +29,7 @@ class CreditScorecardFactor(models.Model):
     """One scored feature of a scorecard: at most ``weight`` points, given by bands."""
 
     _name = "credit.scorecard.factor"
+    _inherit = ["credit.scorecard.part"]
     _description = "Credit Scorecard Factor"
     _order = "scorecard_id, sequence, id"
     _rec_name = "feature"
@@ -99,25 +100,6 @@ class CreditScorecardFactor(models.Model):
                     )
                 )
         self.band_ids._check_points()
-
-    # A scorecard in use is never edited
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        factors = super().create(vals_list)
-        factors.scorecard_id._credit_check_editable()
-        return factors
-
-    def write(self, vals):
-        self.scorecard_id._credit_check_editable()
-        res = super().write(vals)
-        if "scorecard_id" in vals:
-            self.scorecard_id._credit_check_editable()
-        return res
-
-    @api.ondelete(at_uninstall=False)
-    def _unlink_except_in_use(self):
-        self.scorecard_id._credit_check_editable()
 
     def action_edit_bands(self):
         """Open the factor with its bands."""
