@@ -11,6 +11,17 @@ from ..lib import credit_rules
 # (the oldest overdue due date) and a note (a block's).  ``family`` is the partners
 # asked about with their commercial partner; ``companies`` the company and its branches.
 
+# The open receivable items (``aml``) of the company and its branches: posted, not
+# reconciled, something left; the predicates of the partial index that covers them.
+OPEN_RECEIVABLE_SQL = """
+aml.account_id = ANY(ARRAY(SELECT id FROM account_account
+                            WHERE account_type = 'asset_receivable'))
+AND aml.reconciled IS NOT TRUE
+AND aml.parent_state = 'posted'
+AND aml.amount_residual_currency <> 0
+AND aml.company_id = ANY(%(company_ids)s)
+"""
+
 # Posted receivables not yet reconciled (open invoices, unapplied payments and credit
 # notes).  Unapplied credits pay the oldest overdue items first: what they leave of
 # the overdue items is the overdue amount, and the oldest item they leave unpaid its
@@ -36,12 +47,7 @@ SELECT open_items.partner_id, open_items.currency_id, part.component, part.amoun
                WHERE aml.amount_residual_currency < 0), 0) AS credits
       FROM account_move_line aml
       JOIN family f ON f.id = aml.partner_id
-     WHERE aml.account_id = ANY(ARRAY(SELECT id FROM account_account
-                                       WHERE account_type = 'asset_receivable'))
-       AND aml.reconciled IS NOT TRUE
-       AND aml.parent_state = 'posted'
-       AND aml.amount_residual_currency <> 0
-       AND aml.company_id = ANY(%(company_ids)s)
+     WHERE %(open_receivable)s
   GROUP BY 1, 2
   ) open_items
   CROSS JOIN LATERAL (VALUES
@@ -57,14 +63,9 @@ SELECT open_items.partner_id, open_items.currency_id, part.component, part.amoun
                           JOIN family f ON f.id = aml.partner_id
                          WHERE f.commercial_partner_id = open_items.partner_id
                            AND aml.currency_id = open_items.currency_id
-                           AND aml.account_id = ANY(ARRAY(
-                               SELECT id FROM account_account
-                                WHERE account_type = 'asset_receivable'))
-                           AND aml.reconciled IS NOT TRUE
-                           AND aml.parent_state = 'posted'
+                           AND %(open_receivable)s
                            AND aml.amount_residual_currency > 0
-                           AND aml.date_maturity < %(today)s
-                           AND aml.company_id = ANY(%(company_ids)s)) item
+                           AND aml.date_maturity < %(today)s) item
                  WHERE item.running > open_items.credits
                  ORDER BY item.date_maturity
                  LIMIT 1)
@@ -222,14 +223,16 @@ class CreditExposure(models.Model):
 
     @api.model
     def _credit_sql_params(self, company, today):
+        company_ids = SQL(
+            "ARRAY(SELECT id FROM res_company WHERE parent_path LIKE %s)",
+            f"{company.root_id.id}/%",
+        )
         return {
             "today": today,
             "company_id": company.id,
             "company_key": str(company.id),
-            "company_ids": SQL(
-                "ARRAY(SELECT id FROM res_company WHERE parent_path LIKE %s)",
-                f"{company.root_id.id}/%",
-            ),
+            "company_ids": company_ids,
+            "open_receivable": SQL(OPEN_RECEIVABLE_SQL, company_ids=company_ids),
             "order_partner": SQL.identifier(company._credit_order_partner_field()),
             "to_deliver": self._credit_to_deliver_sql(),
         }

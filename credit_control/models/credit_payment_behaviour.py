@@ -53,12 +53,7 @@ open_items AS (
                AS overdue
       FROM account_move_line aml
       JOIN res_partner partner ON partner.id = aml.partner_id
-     WHERE aml.account_id = ANY(ARRAY(SELECT id FROM account_account
-                                       WHERE account_type = 'asset_receivable'))
-       AND aml.reconciled IS NOT TRUE
-       AND aml.parent_state = 'posted'
-       AND aml.amount_residual_currency <> 0
-       AND aml.company_id = ANY(%(company_ids)s)
+     WHERE %(open_receivable)s
        %(partner_filter)s
   GROUP BY 1
 ),
@@ -126,6 +121,8 @@ class CreditPaymentBehaviour(models.AbstractModel):
             )
             partner_filter = SQL("AND partner.commercial_partner_id = ANY(%s)", roots)
             move_filter = SQL("AND move.commercial_partner_id = ANY(%s)", roots)
+        # The company, its branches and the open items as the exposure reads them.
+        shared = self.env["credit.exposure"]._credit_sql_params(company, today)
         self.env.flush_all()
         self.env.cr.execute(
             SQL(
@@ -136,10 +133,8 @@ class CreditPaymentBehaviour(models.AbstractModel):
                     year_ago=fields.Date.subtract(today, years=1),
                     half_year_ago=fields.Date.subtract(today, months=6),
                     company_id=company.id,
-                    company_ids=SQL(
-                        "ARRAY(SELECT id FROM res_company WHERE parent_path LIKE %s)",
-                        f"{company.root_id.id}/%",
-                    ),
+                    company_ids=shared["company_ids"],
+                    open_receivable=shared["open_receivable"],
                     partner_filter=partner_filter,
                     move_filter=move_filter,
                 ),

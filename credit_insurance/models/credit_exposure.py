@@ -124,13 +124,7 @@ SELECT open_items.partner_id, open_items.currency_id, part.component, part.amoun
               COALESCE(move.amount_untaxed_signed
                        / NULLIF(move.amount_total_signed, 0), 1) AS untaxed_ratio
               ) item
-        WHERE aml.account_id = ANY(ARRAY(
-                  SELECT id FROM account_account
-                   WHERE account_type = 'asset_receivable'))
-          AND aml.reconciled IS NOT TRUE
-          AND aml.parent_state = 'posted'
-          AND aml.amount_residual_currency <> 0
-          AND aml.company_id = ANY(%(company_ids)s)
+        WHERE %(open_receivable)s
         GROUP BY 1, 2
        ) open_items
  CROSS JOIN LATERAL (VALUES
