@@ -216,6 +216,17 @@ class CreditExposure(models.Model):
         return [_RECEIVABLE_SQL, _DRAFT_SQL, _ORDERS_SQL, _PROFILE_SQL, _BLOCKS_SQL]
 
     @api.model
+    def _credit_family_filter(self, company, partner_ids):
+        """The condition on ``res_partner`` of the partners whose rows the exposure
+        query reads when asked about ``partner_ids``: theirs and their commercial
+        partners' contacts; add-ons widen it (the other members of a group)."""
+        return SQL(
+            "commercial_partner_id IN (SELECT commercial_partner_id"
+            " FROM res_partner WHERE id = ANY(%s))",
+            partner_ids,
+        )
+
+    @api.model
     def _credit_additive_components(self):
         return frozenset(
             c.code for c in self._credit_exposure_components() if c.additive
@@ -276,14 +287,11 @@ class CreditExposure(models.Model):
         The exposures count every additive component; the policy narrows them with
         :meth:`credit.policy._credit_counted_components`.
         """
-        if partner_ids is None:
-            partner_filter = SQL("TRUE")
-        else:
-            partner_filter = SQL(
-                "commercial_partner_id IN (SELECT commercial_partner_id"
-                " FROM res_partner WHERE id = ANY(%s))",
-                list(partner_ids),
-            )
+        partner_filter = (
+            SQL("TRUE")
+            if partner_ids is None
+            else self._credit_family_filter(company, list(partner_ids))
+        )
         # Every part may read any table (an add-on's too): write what is pending.
         self.env.flush_all()
         today = fields.Date.context_today(self)
@@ -328,30 +336,26 @@ class CreditExposure(models.Model):
         """Per commercial partner id of ``exposures``: ``(policy, exposure, limit)``,
         the customer's policy in ``company`` (if any), its exposure counting the
         components that policy counts, and its limit in force today."""
-        partners = self.env["res.partner"].with_company(company)
-        default_limit = (
-            partners._fields["credit_limit"].get_company_dependent_fallback(partners)
-            or 0.0
-        )
         everything = self._credit_additive_components()
         policies = {}
-        judged = {}
+        counted_exposures = {}
         for partner_id, exposure in exposures.items():
-            profile = exposure.profile
-            policy_id = int(profile.get("credit_policy_id") or 0)
+            policy_id = int(exposure.profile.get("credit_policy_id") or 0)
             if policy_id not in policies:
                 policy = company._credit_policy_for(policy_id)
                 counted = policy._credit_snapshot().counted if policy else everything
                 policies[policy_id] = (policy, counted)
             policy, counted = policies[policy_id]
-            limit = credit_rules.effective_limit(
-                profile.get("credit_limit", default_limit),
-                profile.get("credit_limit_temp") or 0.0,
-                profile.get("credit_limit_temp_end"),
-                today,
-            )
-            judged[partner_id] = (policy, exposure.counting(counted), limit)
-        return judged
+            counted_exposures[partner_id] = (policy, exposure.counting(counted))
+        limits = (
+            self.env["res.partner"]
+            .with_company(company)
+            ._credit_effective_limits(counted_exposures, today)
+        )
+        return {
+            partner_id: (policy, exposure, limits[partner_id])
+            for partner_id, (policy, exposure) in counted_exposures.items()
+        }
 
     @api.model
     def _rates_to(self, currency, company, date, currency_ids):

@@ -192,6 +192,25 @@ class ResPartner(models.Model):
             "credit_utilisation": credit_rules.utilisation_pct(limit, total),
         }
 
+    @api.model
+    def _credit_effective_limits(self, judged, today):
+        """Per commercial partner id of ``judged`` (id -> policy, exposure): its
+        limit in force today in the current company, the permanent limit plus the
+        temporary one until its end; add-ons add to it (guarantees)."""
+        default_limit = (
+            self._fields["credit_limit"].get_company_dependent_fallback(self) or 0.0
+        )
+        limits = {}
+        for partner_id, (_policy, exposure) in judged.items():
+            profile = exposure.profile
+            limits[partner_id] = credit_rules.effective_limit(
+                profile.get("credit_limit", default_limit),
+                profile.get("credit_limit_temp") or 0.0,
+                profile.get("credit_limit_temp_end"),
+                today,
+            )
+        return limits
+
     @api.depends_context("uid")
     def _compute_credit_rights(self):
         user = self.env.user

@@ -145,10 +145,12 @@ class SaleOrder(models.Model):
         company = self.company_id
         Exposure = self.env["credit.exposure"].sudo()
         exposures = Exposure._compute_exposures(company, self._credit_member().ids)
+        partner_id = self._credit_partner().id
+        exposures.setdefault(partner_id, credit_rules.Exposure())
         today = fields.Date.context_today(self)
-        ((policy, exposure, limit),) = Exposure._credit_judge(
-            company, exposures or {False: credit_rules.Exposure()}, today
-        ).values()
+        policy, exposure, limit = Exposure._credit_judge(company, exposures, today)[
+            partner_id
+        ]
         snapshot = policy._credit_snapshot()
         amount = self._credit_order_amount() if order_amount is None else order_amount
         check = credit_rules.Check(
