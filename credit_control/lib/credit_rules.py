@@ -31,6 +31,13 @@ OVER_LIMIT = "over_limit"
 NEAR_LIMIT = "near_limit"
 OVERDUE_DAYS = "overdue_days"
 OVERDUE_AMOUNT = "overdue_amount"
+GROUP_OVER_LIMIT = "group_over_limit"
+
+# The settings of a customer's group of companies in its profile: the group, its
+# limit, and what its members owe together (each as its own policy counts it).
+GROUP_ID = "credit_group_id"
+GROUP_LIMIT = "credit_group_limit"
+GROUP_EXPOSURE = "credit_group_exposure"
 
 
 @dataclass(frozen=True)
@@ -241,6 +248,37 @@ def over_limit(check):
     return None
 
 
+def group_over_limit(check):
+    """The customer's group of companies would owe more than the group's limit."""
+    profile = check.exposure.profile
+    limit = profile.get(GROUP_LIMIT) or 0.0
+    if limit <= 0:
+        return None
+    projected = profile.get(GROUP_EXPOSURE, 0.0) + check.order_amount
+    ceiling = limit * (1 + check.settings.get("tolerance_pct", 0.0) / 100.0)
+    if check.compare(projected, ceiling) > 0:
+        return dict(
+            check.figures,
+            group_id=int(profile[GROUP_ID]),
+            group_limit=limit,
+            group_exposure=profile.get(GROUP_EXPOSURE, 0.0),
+            group_projected=projected,
+            group_excess=projected - limit,
+        )
+    return None
+
+
+def group_totals(exposures):
+    """Per group id, what the members among ``exposures`` (customer -> exposure
+    counted as its policy counts it) owe together."""
+    totals = {}
+    for exposure in exposures:
+        group_id = exposure.profile.get(GROUP_ID)
+        if group_id:
+            totals[group_id] = totals.get(group_id, 0.0) + exposure.total
+    return totals
+
+
 def near_limit(check):
     warning = check.settings.get("warning_pct")
     if not warning or check.limit <= 0 or over_limit(check):
@@ -270,6 +308,7 @@ CORE_RULES = (
     Rule(BLOCKED, blocked),
     Rule(NO_LIMIT, no_limit),
     Rule(OVER_LIMIT, over_limit),
+    Rule(GROUP_OVER_LIMIT, group_over_limit),
     Rule(OVERDUE_DAYS, overdue_days),
     Rule(OVERDUE_AMOUNT, overdue_amount),
     Rule(NEAR_LIMIT, near_limit, blocking=False),

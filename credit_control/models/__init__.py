@@ -7,6 +7,7 @@ from . import credit_external_rating
 from . import credit_financial_statement
 from . import credit_scorecard_part
 from . import credit_grade
+from . import credit_group
 from . import credit_hold
 from . import credit_hold_reason
 from . import credit_limit_history
@@ -24,6 +25,7 @@ from . import res_company
 from . import res_config_settings
 from . import res_partner
 from . import res_partner_credit_data
+from . import res_partner_group
 from . import res_partner_limit_history
 from . import res_partner_score
 from . import sale_order

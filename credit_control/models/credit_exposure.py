@@ -1,4 +1,5 @@
 from collections import defaultdict
+from dataclasses import replace
 from functools import partial
 
 from odoo import api, fields, models
@@ -166,6 +167,36 @@ SELECT block.partner_id, NULL::int, 'block:' || block.origin, NULL::numeric,
    AND block.partner_id IN (SELECT commercial_partner_id FROM family)
 """
 
+# The group of companies each customer belongs to in the company, and its limit.
+_GROUP_SQL = """
+SELECT member.partner_id, NULL::int, 'profile:' || setting.name, setting.amount,
+       NULL::date, NULL::text
+  FROM credit_group_member_rel member
+  JOIN credit_group grp ON grp.id = member.group_id
+ CROSS JOIN LATERAL (VALUES
+       ('credit_group_id', grp.id::numeric),
+       ('credit_group_limit', grp.credit_limit)) AS setting(name, amount)
+ WHERE grp.active
+   AND grp.company_id = %(company_id)s
+   AND member.partner_id IN (SELECT commercial_partner_id FROM family)
+"""
+
+# The commercial partners of the partners asked about, and the other members of
+# their groups in the company: a group's exposure is the sum of its members'.
+_FAMILY_SQL = """
+commercial_partner_id IN (
+    SELECT commercial_partner_id FROM res_partner WHERE id = ANY(%(partner_ids)s)
+     UNION
+    SELECT other.partner_id
+      FROM res_partner asked
+      JOIN credit_group_member_rel mine
+        ON mine.partner_id = asked.commercial_partner_id
+      JOIN credit_group grp ON grp.id = mine.group_id
+       AND grp.active AND grp.company_id = %(company_id)s
+      JOIN credit_group_member_rel other ON other.group_id = grp.id
+     WHERE asked.id = ANY(%(partner_ids)s))
+"""
+
 
 class CreditExposure(models.Model):
     """Exposure of every customer of a company, as last refreshed, for lists and pivots.
@@ -213,18 +244,22 @@ class CreditExposure(models.Model):
         Each selects ``(partner_id, currency_id, component, amount, date, note)`` and
         may use the ``family`` CTE and the parameters of :meth:`_credit_sql_params`.
         """
-        return [_RECEIVABLE_SQL, _DRAFT_SQL, _ORDERS_SQL, _PROFILE_SQL, _BLOCKS_SQL]
+        return [
+            _RECEIVABLE_SQL,
+            _DRAFT_SQL,
+            _ORDERS_SQL,
+            _PROFILE_SQL,
+            _BLOCKS_SQL,
+            _GROUP_SQL,
+        ]
 
     @api.model
     def _credit_family_filter(self, company, partner_ids):
         """The condition on ``res_partner`` of the partners whose rows the exposure
-        query reads when asked about ``partner_ids``: theirs and their commercial
-        partners' contacts; add-ons widen it (the other members of a group)."""
-        return SQL(
-            "commercial_partner_id IN (SELECT commercial_partner_id"
-            " FROM res_partner WHERE id = ANY(%s))",
-            partner_ids,
-        )
+        query reads when asked about ``partner_ids``: their commercial partners and
+        the other members of their groups, with their contacts; add-ons may widen
+        it."""
+        return SQL(_FAMILY_SQL, partner_ids=partner_ids, company_id=company.id)
 
     @api.model
     def _credit_additive_components(self):
@@ -335,7 +370,8 @@ class CreditExposure(models.Model):
     def _credit_judge(self, company, exposures, today):
         """Per commercial partner id of ``exposures``: ``(policy, exposure, limit)``,
         the customer's policy in ``company`` (if any), its exposure counting the
-        components that policy counts, and its limit in force today."""
+        components that policy counts (and, for a member of a group, what the
+        members among ``exposures`` owe together), and its limit in force today."""
         everything = self._credit_additive_components()
         policies = {}
         counted_exposures = {}
@@ -352,10 +388,22 @@ class CreditExposure(models.Model):
             .with_company(company)
             ._credit_effective_limits(counted_exposures, today)
         )
-        return {
-            partner_id: (policy, exposure, limits[partner_id])
-            for partner_id, (policy, exposure) in counted_exposures.items()
-        }
+        groups = credit_rules.group_totals(
+            exposure for _policy, exposure in counted_exposures.values()
+        )
+        judged = {}
+        for partner_id, (policy, exposure) in counted_exposures.items():
+            group_id = exposure.profile.get(credit_rules.GROUP_ID)
+            if group_id:
+                exposure = replace(
+                    exposure,
+                    profile={
+                        **exposure.profile,
+                        credit_rules.GROUP_EXPOSURE: groups[group_id],
+                    },
+                )
+            judged[partner_id] = (policy, exposure, limits[partner_id])
+        return judged
 
     @api.model
     def _rates_to(self, currency, company, date, currency_ids):

@@ -40,6 +40,7 @@ class CreditHoldReason(models.Model):
             credit_rules.BLOCKED: self.env._("Customer blocked"),
             credit_rules.NO_LIMIT: self.env._("No credit limit"),
             credit_rules.OVER_LIMIT: self.env._("Over credit limit"),
+            credit_rules.GROUP_OVER_LIMIT: self.env._("Over group limit"),
             credit_rules.OVERDUE_DAYS: self.env._("Overdue too long"),
             credit_rules.OVERDUE_AMOUNT: self.env._("Overdue amount too high"),
             credit_rules.NEAR_LIMIT: self.env._("Near credit limit"),
@@ -87,6 +88,19 @@ class CreditHoldReason(models.Model):
                 projected=money("projected"),
                 limit=money("limit"),
                 excess=money("excess"),
+            )
+        if code == credit_rules.GROUP_OVER_LIMIT:
+            group = self.env["credit.group"].sudo().browse(values["group_id"]).exists()
+            return self.env._(
+                "The group %(group)s owes %(exposure)s; with this order %(order)s it "
+                "would owe %(projected)s, over its group limit of %(limit)s by "
+                "%(excess)s.",
+                group=group.name or "?",
+                exposure=money("group_exposure"),
+                order=money("order_amount"),
+                projected=money("group_projected"),
+                limit=money("group_limit"),
+                excess=money("group_excess"),
             )
         if code == credit_rules.OVERDUE_DAYS:
             return self.env._(

@@ -186,3 +186,48 @@ def test_blocking_reasons_come_first(rules):
 @pytest.mark.parametrize("amount", [0.0, 99.99])
 def test_within_limit_no_reason(rules, amount):
     assert codes(run(rules, None, 100, amount)) == []
+
+
+def member(rules, group_id, receivable, group_limit=1500.0):
+    return rules.Exposure(
+        {"receivable": receivable},
+        profile={
+            rules.GROUP_ID: group_id,
+            rules.GROUP_LIMIT: group_limit,
+        },
+    )
+
+
+def test_group_totals_sum_members_per_group(rules):
+    alone = rules.Exposure({"receivable": 50.0})
+    totals = rules.group_totals(
+        [member(rules, 1, 100.0), member(rules, 1, 250.0), member(rules, 2, 7.0), alone]
+    )
+    assert totals == {1: 350.0, 2: 7.0}
+
+
+@pytest.mark.parametrize(
+    "group_exposure, amount, group_limit, tolerance, held",
+    [
+        (1000.0, 500.0, 1500.0, 0, False),  # exactly at the group limit
+        (1000.0, 500.01, 1500.0, 0, True),
+        (1000.0, 600.0, 1500.0, 10, False),  # within the tolerance
+        (1000.0, 700.0, 1500.0, 10, True),
+        (1e9, 1.0, 0.0, 0, False),  # no group limit
+    ],
+)
+def test_group_over_limit(rules, group_exposure, amount, group_limit, tolerance, held):
+    exposure = member(rules, 3, 0.0, group_limit)
+    profile = {**exposure.profile, rules.GROUP_EXPOSURE: group_exposure}
+    exposure = rules.Exposure(exposure.amounts, profile=profile)
+    reasons = run(rules, exposure, 1e9, amount, tolerance_pct=tolerance)
+    assert codes(reasons) == (["group_over_limit"] if held else [])
+    if held:
+        values = reasons[0].values
+        assert values["group_id"] == 3
+        assert values["group_projected"] == group_exposure + amount
+        assert values["group_excess"] == group_exposure + amount - group_limit
+
+
+def test_no_group_no_group_reason(rules):
+    assert codes(run(rules, exposure_of(rules, receivable=10), 1000, 10)) == []
