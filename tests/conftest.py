@@ -35,3 +35,13 @@ def periods():
 @pytest.fixture(scope="session")
 def scoring():
     return load_module("credit_control/lib/scoring.py")
+
+
+@pytest.fixture(scope="session")
+def dunning():
+    return load_module("credit_control/lib/dunning.py")
+
+
+@pytest.fixture(scope="session")
+def ageing():
+    return load_module("credit_control/lib/ageing.py")
