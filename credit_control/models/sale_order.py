@@ -145,7 +145,15 @@ class SaleOrder(models.Model):
         company = self.company_id
         Exposure = self.env["credit.exposure"].sudo()
         exposures = Exposure._compute_exposures(company, self._credit_member().ids)
-        partner_id = self._credit_partner().id
+        partner_id = self._credit_member().id
+        if partner_id not in exposures:
+            # An address stands for its commercial partner: the only customer read,
+            # or, among the other members of its group, the one it belongs to.
+            partner_id = (
+                self._credit_partner().id
+                if len(exposures) > 1
+                else next(iter(exposures), False)
+            )
         exposures.setdefault(partner_id, credit_rules.Exposure())
         today = fields.Date.context_today(self)
         policy, exposure, limit = Exposure._credit_judge(company, exposures, today)[
