@@ -45,3 +45,8 @@ def dunning():
 @pytest.fixture(scope="session")
 def ageing():
     return load_module("credit_control/lib/ageing.py")
+
+
+@pytest.fixture(scope="session")
+def backtest():
+    return load_module("credit_control/lib/backtest.py")

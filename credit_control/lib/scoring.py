@@ -12,9 +12,8 @@ factor's neutral points, so that the Odoo layer can say in the reader's language
 score: it gets the neutral points, and when too little of the weight rests on
 data the evaluation says so (``insufficient``) instead of pretending.
 
-The module also holds the financial statement ratios that feed some factors, the
-limit proposal of a grade, and the statistics that back-test a scorecard against
-what customers did afterwards (AUC, KS, late and default rates per grade).
+The module also holds the financial statement ratios that feed some factors and
+the limit proposal of a grade; :mod:`backtest` judges the scores afterwards.
 """
 
 from dataclasses import dataclass
@@ -241,76 +240,3 @@ def proposed_limit(
     if not terms:
         return 0.0
     return max(float(min(terms)), 0.0)
-
-
-# Back-testing
-
-
-def _groups(scores, bads):
-    """``[goods, bads]`` per distinct score, lowest first, and the two totals.
-
-    Customers without a score are left out.
-    """
-    groups = {}
-    for score, bad in zip(scores, bads, strict=True):
-        if score is not None:
-            groups.setdefault(score, [0, 0])[bool(bad)] += 1
-    ordered = [groups[score] for score in sorted(groups)]
-    return ordered, sum(g for g, _b in ordered), sum(b for _g, b in ordered)
-
-
-def auc(scores, bads):
-    """Probability that a random good customer scores above a random bad one.
-
-    Ties count one half: it is the Mann-Whitney statistic, computed from the sum
-    of the goods' ranks with average ranks for ties, in O(n log n).  ``None``
-    without goods or without bads.
-    """
-    groups, n_good, n_bad = _groups(scores, bads)
-    if not n_good or not n_bad:
-        return None
-    rank_sum, below = 0.0, 0
-    for goods, bad_count in groups:
-        size = goods + bad_count
-        rank_sum += goods * (below + (size + 1) / 2.0)
-        below += size
-    return (rank_sum - n_good * (n_good + 1) / 2.0) / (n_good * n_bad)
-
-
-def ks(scores, bads):
-    """Largest gap between the goods' and the bads' cumulative score shares.
-
-    Measured at every distinct score, 0 (no separation) to 1 (full); ``None``
-    without goods or without bads.
-    """
-    groups, n_good, n_bad = _groups(scores, bads)
-    if not n_good or not n_bad:
-        return None
-    distance, cum_good, cum_bad = 0.0, 0, 0
-    for goods, bad_count in groups:
-        cum_good += goods
-        cum_bad += bad_count
-        distance = max(distance, abs(cum_good / n_good - cum_bad / n_bad))
-    return distance
-
-
-def grade_outcomes(rows):
-    """Customers, late rate and default rate (percent) per grade.
-
-    ``rows`` holds ``(grade, late, default)`` per customer; grades come in the
-    order they first appear.
-    """
-    counts = {}
-    for grade, late, default in rows:
-        count = counts.setdefault(grade, [0, 0, 0])
-        count[0] += 1
-        count[1] += bool(late)
-        count[2] += bool(default)
-    return {
-        grade: {
-            "customers": customers,
-            "late_rate": _pct(lates, customers),
-            "default_rate": _pct(defaults, customers),
-        }
-        for grade, (customers, lates, defaults) in counts.items()
-    }

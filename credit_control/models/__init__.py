@@ -1,5 +1,7 @@
 from . import account_move
 from . import account_move_line
+from . import credit_backtest
+from . import credit_backtest_line
 from . import credit_block
 from . import credit_check_lock
 from . import credit_exposure

@@ -1,6 +1,17 @@
 from odoo import api, fields, models
 from odoo.tools import SQL
 
+# The receivable lines (``aml``) of the posted customer invoices (``move``) of the
+# company and its branches (``company_ids``): what each invoice asks and when.
+INVOICE_RECEIVABLE_SQL = """
+move.move_type = 'out_invoice'
+AND move.state = 'posted'
+AND aml.account_id = ANY(ARRAY(SELECT id FROM account_account
+                                WHERE account_type = 'asset_receivable'))
+AND aml.balance > 0
+AND aml.company_id = ANY(%(company_ids)s)
+"""
+
 # Payment behaviour of every customer of a company, in one query.  ``items`` are the
 # receivable lines of the customer invoices of the last 12 months; what paid them
 # (payments and credit notes reconciled with them, at the later date of the two) says
@@ -13,13 +24,8 @@ WITH items AS (
       FROM account_move_line aml
       JOIN account_move move ON move.id = aml.move_id
       JOIN res_partner partner ON partner.id = aml.partner_id
-     WHERE move.move_type = 'out_invoice'
-       AND move.state = 'posted'
+     WHERE %(invoice_receivable)s
        AND move.invoice_date > %(year_ago)s
-       AND aml.account_id = ANY(ARRAY(SELECT id FROM account_account
-                                       WHERE account_type = 'asset_receivable'))
-       AND aml.balance > 0
-       AND aml.company_id = ANY(%(company_ids)s)
        %(partner_filter)s
 ),
 settled AS (
@@ -134,6 +140,9 @@ class CreditPaymentBehaviour(models.AbstractModel):
                     half_year_ago=fields.Date.subtract(today, months=6),
                     company_id=company.id,
                     company_ids=shared["company_ids"],
+                    invoice_receivable=SQL(
+                        INVOICE_RECEIVABLE_SQL, company_ids=shared["company_ids"]
+                    ),
                     open_receivable=shared["open_receivable"],
                     partner_filter=partner_filter,
                     move_filter=move_filter,

@@ -63,9 +63,11 @@ class ResPartner(models.Model):
         return True
 
     def action_credit_open_scores(self):
+        """The customer's score history, as a line of its score over time first."""
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "credit_control.credit_score_history_action"
         )
         action["domain"] = [("partner_id", "=", self.commercial_partner_id.id)]
+        action["views"] = sorted(action["views"], key=lambda view: view[1] != "graph")
         return action
