@@ -36,6 +36,7 @@
         "views/credit_scorecard_views.xml",
         "views/credit_score_history_views.xml",
         "views/credit_limit_history_views.xml",
+        "views/credit_guarantee_views.xml",
         "views/credit_backtest_views.xml",
         "views/credit_group_views.xml",
         "views/credit_menus.xml",

@@ -24,6 +24,7 @@ OVERDUE = "overdue"
 DRAFT_INVOICES = "draft_invoices"
 ORDERS_TO_INVOICE = "orders_to_invoice"
 ORDERS_UNTAXED = "orders_untaxed"
+GUARANTEES = "guarantees"
 
 BLOCKED = "blocked"
 NO_LIMIT = "no_limit"
@@ -60,6 +61,7 @@ CORE_COMPONENTS = (
     Component(DRAFT_INVOICES),
     Component(ORDERS_TO_INVOICE),
     Component(ORDERS_UNTAXED, additive=False),
+    Component(GUARANTEES, additive=False),
 )
 
 
@@ -158,6 +160,17 @@ def effective_limit(limit, temporary_limit, temporary_end, today):
     if temporary_limit and temporary_end and temporary_end >= today:
         return limit + temporary_limit
     return limit
+
+
+def guaranteed_limit(limit, guarantees, settings):
+    """The limit with the guarantees in force when the policy counts them: they add
+    to the limit, and make the limit of a customer without one whose orders the
+    policy holds (a cash customer); a customer with unlimited credit stays so."""
+    if not guarantees or not settings.get("guarantees_in_limit"):
+        return limit
+    if limit <= 0 and settings.get("no_limit_action") != "hold":
+        return limit
+    return limit + guarantees
 
 
 def available(limit, exposure_total):

@@ -9,6 +9,7 @@ from . import credit_external_rating
 from . import credit_financial_statement
 from . import credit_scorecard_part
 from . import credit_grade
+from . import credit_guarantee
 from . import credit_group
 from . import credit_hold
 from . import credit_hold_reason
@@ -28,6 +29,7 @@ from . import res_config_settings
 from . import res_partner
 from . import res_partner_credit_data
 from . import res_partner_group
+from . import res_partner_guarantee
 from . import res_partner_limit_history
 from . import res_partner_score
 from . import sale_order

@@ -6,6 +6,7 @@ from odoo import api, fields, models
 from odoo.tools import SQL, float_round
 
 from ..lib import credit_rules
+from .credit_guarantee import GUARANTEES_SQL
 
 # Every part of the exposure query selects rows of the same columns: commercial
 # partner, document currency, component code, amount rounded in that currency, a date
@@ -225,6 +226,7 @@ class CreditExposure(models.Model):
     overdue_days = fields.Integer(string="Days Overdue")
     draft_invoices = fields.Monetary()
     orders_to_invoice = fields.Monetary(string="Orders Not Invoiced")
+    guarantees = fields.Monetary(string="Guarantees In Force")
     exposure = fields.Monetary()
     available = fields.Monetary()
     utilisation = fields.Float(string="Utilisation (%)", aggregator="avg")
@@ -251,6 +253,7 @@ class CreditExposure(models.Model):
             _PROFILE_SQL,
             _BLOCKS_SQL,
             _GROUP_SQL,
+            GUARANTEES_SQL,
         ]
 
     @api.model

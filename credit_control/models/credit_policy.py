@@ -69,6 +69,14 @@ class CreditPolicy(models.Model):
         tracking=True,
         help="Confirmed orders not invoiced yet count in the exposure.",
     )
+    guarantees_in_limit = fields.Boolean(
+        string="Guarantees Add To The Limit",
+        default=True,
+        tracking=True,
+        help="Validated guarantees in force add to the customer's credit limit. A "
+        "customer without a limit keeps unlimited credit, unless the policy holds "
+        "such customers: then its guarantees are its limit.",
+    )
     credit_partner = fields.Selection(
         [
             ("invoice", "Invoiced customer"),
@@ -149,6 +157,7 @@ class CreditPolicy(models.Model):
             "overdue_amount": self.overdue_amount,
             "no_limit_action": self.no_limit_action,
             "warning_pct": self.warning_pct,
+            "guarantees_in_limit": self.guarantees_in_limit,
         }
 
     def _credit_disabled_rules(self):

@@ -8,6 +8,7 @@ CREDIT_SETTINGS_FIELDS = {
     "credit_policy_id",
     "credit_check_active",
     "credit_default_limit",
+    "credit_guarantee_reminder_days",
 }
 # The largest credit amount accepted; well within a float's exact integers.
 MAX_CREDIT_AMOUNT = 1e15
@@ -73,6 +74,19 @@ class ResCompany(models.Model):
         help="Credit limit given, in this company, to each new customer created "
         "without a limit of its own. 0 gives none.",
     )
+    credit_guarantee_reminder_days = fields.Integer(
+        string="Remind Of Guarantees Ending Within (Days)",
+        default=30,
+        help="Who is responsible for a guarantee gets a to-do this many days before "
+        "it ends (the credit managers when nobody is). 0 sends no reminder.",
+    )
+
+    @api.constrains("credit_guarantee_reminder_days")
+    def _check_credit_guarantee_reminder_days(self):
+        if any(company.credit_guarantee_reminder_days < 0 for company in self):
+            raise ValidationError(
+                self.env._("The reminder days of guarantees cannot be negative.")
+            )
 
     @api.constrains("credit_default_limit")
     def _check_credit_default_limit(self):

@@ -16,3 +16,6 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.credit_default_limit",
         readonly=False,
     )
+    credit_guarantee_reminder_days = fields.Integer(
+        related="company_id.credit_guarantee_reminder_days", readonly=False
+    )

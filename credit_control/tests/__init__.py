@@ -6,6 +6,7 @@ from . import test_exposure
 from . import test_figures
 from . import test_financial_data
 from . import test_group
+from . import test_guarantee
 from . import test_hold
 from . import test_install
 from . import test_limit_history
