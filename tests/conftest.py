@@ -50,3 +50,8 @@ def ageing():
 @pytest.fixture(scope="session")
 def backtest():
     return load_module("credit_control/lib/backtest.py")
+
+
+@pytest.fixture(scope="session")
+def limit_approval():
+    return load_module("credit_control/lib/limit_approval.py")

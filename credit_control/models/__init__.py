@@ -15,7 +15,10 @@ from . import credit_guarantee
 from . import credit_group
 from . import credit_hold
 from . import credit_hold_reason
+from . import credit_limit_approval_level
 from . import credit_limit_history
+from . import credit_limit_request
+from . import credit_limit_request_approval
 from . import credit_payment_behaviour
 from . import credit_payment_plan
 from . import credit_payment_plan_instalment
@@ -37,6 +40,7 @@ from . import res_partner_credit_data
 from . import res_partner_group
 from . import res_partner_guarantee
 from . import res_partner_limit_history
+from . import res_partner_limit_request
 from . import res_partner_score
 from . import sale_order
 from . import sale_order_line

@@ -93,6 +93,7 @@ class CreditPolicy(models.Model):
         [
             ("review", "Ask for a review"),
             ("lower_limit", "Lower the limit to the proposed one"),
+            ("request", "Open a limit request"),
             ("block", "Block the customer"),
         ],
         string="When The Grade Falls",

@@ -46,8 +46,8 @@ class CreditScoreHistory(models.Model):
     def _credit_follow_up(self, previous):
         """Act on the customers whose grade fell since ``previous`` (commercial
         partner id -> grade): a review for the credit managers and, as the
-        customer's policy says, a lower limit or a block.  Scores resting on too
-        little data are not acted on."""
+        customer's policy says, a lower limit, a limit request or a block.  Scores
+        resting on too little data are not acted on."""
         for line in self.filtered(lambda h: h.grade_id and not h.insufficient):
             before = previous.get(line.partner_id.id)
             if not before or line.grade_id.min_score >= before.min_score:
@@ -55,31 +55,28 @@ class CreditScoreHistory(models.Model):
             partner = line.partner_id.with_company(line.company_id).sudo()
             policy = partner._credit_policy()
             action = policy.score_downgrade_action if policy else "review"
-            if (
-                action == "lower_limit"
-                and line.currency_id.compare_amounts(
+            reason = self.env._(
+                "Grade fell from %(before)s to %(after)s.",
+                before=before.code,
+                after=line.grade_id.code,
+            )
+            lower = (
+                line.currency_id.compare_amounts(
                     line.proposed_limit, partner.credit_limit
                 )
                 < 0
-            ):
+            )
+            if action == "lower_limit" and lower:
                 partner.with_context(
-                    credit_limit_source="scoring",
-                    credit_limit_reason=self.env._(
-                        "Grade fell from %(before)s to %(after)s.",
-                        before=before.code,
-                        after=line.grade_id.code,
-                    ),
+                    credit_limit_source="scoring", credit_limit_reason=reason
                 ).credit_limit = line.proposed_limit
+            elif action == "request" and lower:
+                self.env["credit.limit.request"]._credit_request_lower_limit(
+                    partner, line.company_id, line.proposed_limit, reason
+                )
             elif action == "block":
                 self.env["credit.block"].sudo()._place(
-                    partner,
-                    line.company_id,
-                    "score",
-                    self.env._(
-                        "Grade fell from %(before)s to %(after)s.",
-                        before=before.code,
-                        after=line.grade_id.code,
-                    ),
+                    partner, line.company_id, "score", reason
                 )
             line.company_id._credit_schedule_review(
                 partner,

@@ -142,6 +142,9 @@ class ResCompany(models.Model):
         if companies:
             companies._credit_ensure_default_policy()
             self.env["credit.scorecard"]._credit_ensure_default_scorecards(companies)
+            self.env["credit.limit.approval.level"]._credit_ensure_default_levels(
+                companies
+            )
         return companies
 
     def write(self, vals):

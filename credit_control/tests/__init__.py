@@ -10,6 +10,7 @@ from . import test_guarantee
 from . import test_hold
 from . import test_install
 from . import test_limit_history
+from . import test_limit_request
 from . import test_payment_plan
 from . import test_promise
 from . import test_remote

@@ -1,3 +1,4 @@
 from . import credit_hold_decision
 from . import credit_limit_update
 from . import credit_dispute
+from . import credit_limit_request_decision
