@@ -1,4 +1,5 @@
 from . import account_move
+from . import account_move_dunning
 from . import account_move_line
 from . import account_move_promise
 from . import credit_backtest
@@ -6,6 +7,10 @@ from . import credit_backtest_line
 from . import credit_block
 from . import credit_check_lock
 from . import credit_collection_mixin
+from . import credit_dunning
+from . import credit_dunning_level
+from . import credit_dunning_line
+from . import credit_dunning_run
 from . import credit_exposure
 from . import credit_external_rating
 from . import credit_financial_statement
@@ -37,6 +42,7 @@ from . import res_config_settings
 from . import res_partner
 from . import res_partner_collection
 from . import res_partner_credit_data
+from . import res_partner_dunning
 from . import res_partner_group
 from . import res_partner_guarantee
 from . import res_partner_limit_history

@@ -103,6 +103,26 @@ class CreditPolicy(models.Model):
         help="What the nightly scoring does when a customer's grade falls; the "
         "credit managers are always asked to review it.",
     )
+    dunning_level_ids = fields.One2many(
+        "credit.dunning.level", "policy_id", string="Dunning Levels"
+    )
+    dunning_tolerance = fields.Monetary(
+        tracking=True,
+        help="Invoices whose residual is under this amount are not chased.",
+    )
+    dunning_charge_mode = fields.Selection(
+        [("invoice", "Invoice them"), ("letter", "Only show them on the letter")],
+        string="Fees and interest",
+        required=True,
+        default="letter",
+        tracking=True,
+    )
+    dunning_product_id = fields.Many2one(
+        "product.product",
+        string="Dunning Charges Product",
+        tracking=True,
+        help="The product of the invoice lines charging dunning fees and interest.",
+    )
     note = fields.Html()
 
     @api.constrains("tolerance_pct", "warning_pct")
@@ -121,6 +141,22 @@ class CreditPolicy(models.Model):
     def _check_overdue_thresholds(self):
         if any(p.overdue_days < 0 or p.overdue_amount < 0 for p in self):
             raise ValidationError(self.env._("Overdue thresholds cannot be negative."))
+
+    @api.constrains("dunning_tolerance", "dunning_charge_mode", "dunning_product_id")
+    def _check_dunning_settings(self):
+        for policy in self:
+            if policy.currency_id.compare_amounts(policy.dunning_tolerance, 0) < 0:
+                raise ValidationError(
+                    self.env._("The dunning tolerance cannot be negative.")
+                )
+            charged = policy.dunning_charge_mode == "invoice"
+            if charged and not policy.dunning_product_id:
+                raise ValidationError(
+                    self.env._(
+                        "Choose the product of the invoices of dunning fees and "
+                        "interest."
+                    )
+                )
 
     @api.model_create_multi
     def create(self, vals_list):

@@ -145,6 +145,7 @@ class ResCompany(models.Model):
             self.env["credit.limit.approval.level"]._credit_ensure_default_levels(
                 companies
             )
+            self.env["credit.dunning.level"]._credit_ensure_default_levels(companies)
         return companies
 
     def write(self, vals):

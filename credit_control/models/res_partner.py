@@ -266,6 +266,11 @@ class ResPartner(models.Model):
                     self.env._("The temporary limit cannot end in the past.")
                 )
 
+    @api.model
+    def _credit_controller_fields(self):
+        """The credit fields a Credit Controller sets; add-ons add theirs."""
+        return set(CONTROLLER_FIELDS)
+
     def _check_credit_write_rights(self, vals):
         if self.env.su:
             return
@@ -277,7 +282,8 @@ class ResPartner(models.Model):
                     "Only a Credit Manager can change credit limits or credit policies."
                 )
             )
-        if CONTROLLER_FIELDS.intersection(vals) and not self.env.user.has_group(
+        controller_fields = self._credit_controller_fields()
+        if controller_fields.intersection(vals) and not self.env.user.has_group(
             "credit_control.group_credit_controller"
         ):
             raise AccessError(
@@ -332,7 +338,7 @@ class ResPartner(models.Model):
         if (
             vals
             and not self.env.su
-            and MANAGER_FIELDS.union(CONTROLLER_FIELDS).issuperset(vals)
+            and MANAGER_FIELDS.union(self._credit_controller_fields()).issuperset(vals)
         ):
             # The credit groups work without the right to edit contacts: who may
             # read a customer and passed the check above may set its credit.

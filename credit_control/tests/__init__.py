@@ -2,6 +2,8 @@ from . import test_backtest
 from . import test_bypass
 from . import test_concurrency
 from . import test_dispute
+from . import test_dunning
+from . import test_dunning_rules
 from . import test_exposure
 from . import test_figures
 from . import test_financial_data

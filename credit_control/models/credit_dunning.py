@@ -1,0 +1,278 @@
+from markupsafe import Markup
+
+from odoo import Command, api, fields, models
+from odoo.exceptions import AccessError, UserError
+
+CONTROLLER_GROUP = "credit_control.group_credit_controller"
+
+
+class CreditDunning(models.Model):
+    """What one customer receives in one currency from a dunning run, at the
+    highest level its invoices reached."""
+
+    _name = "credit.dunning"
+    _description = "Dunning Communication"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "date desc, id desc"
+    _check_company_auto = True
+
+    run_id = fields.Many2one(
+        "credit.dunning.run", index=True, ondelete="cascade", readonly=True
+    )
+    company_id = fields.Many2one(
+        "res.company",
+        required=True,
+        index=True,
+        readonly=True,
+        default=lambda self: self.env.company,
+    )
+    date = fields.Date(required=True, readonly=True, index=True)
+    partner_id = fields.Many2one(
+        "res.partner", string="Customer", required=True, index=True, readonly=True
+    )
+    currency_id = fields.Many2one("res.currency", required=True, readonly=True)
+    level_id = fields.Many2one("credit.dunning.level", required=True, readonly=True)
+    line_ids = fields.One2many(
+        "credit.dunning.line", "dunning_id", string="Invoices", readonly=True
+    )
+    total = fields.Monetary(
+        string="Amount Due", readonly=True, help="The customer's overdue amount."
+    )
+    fee = fields.Monetary(readonly=True)
+    interest = fields.Monetary(string="Late Interest", readonly=True)
+    amount_to_pay = fields.Monetary(compute="_compute_amount_to_pay")
+    state = fields.Selection(
+        [
+            ("draft", "To Print"),
+            ("sent", "Sent"),
+            ("printed", "Printed"),
+            ("failed", "Failed"),
+            ("done", "Done"),
+        ],
+        required=True,
+        default="draft",
+        readonly=True,
+        tracking=True,
+    )
+    error = fields.Text(readonly=True)
+    send_email = fields.Boolean(related="level_id.send_email")
+    print_letter = fields.Boolean(related="level_id.print_letter")
+    letter_printed = fields.Boolean(readonly=True, copy=False)
+    recipient_id = fields.Many2one(
+        "res.partner",
+        string="Email To",
+        compute="_compute_recipient_id",
+        help="The customer's invoicing contact with an email, else the customer.",
+    )
+    charge_move_id = fields.Many2one(
+        "account.move", string="Charges Invoice", readonly=True, copy=False
+    )
+
+    @api.depends("total", "fee", "interest")
+    def _compute_amount_to_pay(self):
+        for communication in self:
+            communication.amount_to_pay = (
+                communication.total + communication.fee + communication.interest
+            )
+
+    @api.depends("partner_id", "level_id", "date")
+    def _compute_display_name(self):
+        for communication in self:
+            communication.display_name = (
+                f"{communication.level_id.name or ''} - "
+                f"{communication.partner_id.name or ''} ({communication.date or ''})"
+            )
+
+    def _check_controller(self):
+        if not self.env.su and not self.env.user.has_group(CONTROLLER_GROUP):
+            raise AccessError(
+                self.env._("Only a Credit Controller can run the dunning.")
+            )
+
+    # Email
+
+    def _email_template(self):
+        self.ensure_one()
+        return self.level_id.mail_template_id or self.env.ref(
+            "credit_control.mail_template_credit_dunning"
+        )
+
+    @api.depends("partner_id.child_ids.email", "partner_id.child_ids.type")
+    def _compute_recipient_id(self):
+        for communication in self:
+            partner = communication.partner_id.sudo()
+            contacts = partner.child_ids.filtered(
+                lambda c: c.type == "invoice" and c.email
+            )
+            communication.recipient_id = contacts[:1] or partner
+
+    def _send_emails(self):
+        """Queue the emails of these communications, one batch per template; a
+        communication whose email cannot be made is marked failed with the error,
+        the others go on."""
+        ready = self.browse()
+        for communication in self:
+            if not communication.recipient_id.email:
+                communication._mark_failed(
+                    self.env._("The customer has no email address.")
+                )
+            else:
+                ready |= communication
+        for template in {c._email_template() for c in ready}:
+            batch = ready.filtered(lambda c, t=template: c._email_template() == t)
+            try:
+                with self.env.cr.savepoint():
+                    template.sudo().send_mail_batch(batch.ids, force_send=False)
+            except Exception:  # noqa: BLE001 - one bad email must not stop the batch
+                for communication in batch:
+                    communication._send_email(template)
+                continue
+            batch.write({"state": "sent", "error": False})
+
+    def _send_email(self, template):
+        self.ensure_one()
+        try:
+            with self.env.cr.savepoint():
+                template.sudo().send_mail(self.id, force_send=False)
+        except Exception as error:  # noqa: BLE001 - recorded on the communication
+            self._mark_failed(str(error))
+            return
+        self.write({"state": "sent", "error": False})
+
+    def _mark_failed(self, error):
+        self.write({"state": "failed", "error": error})
+        self.message_post(
+            body=Markup("<p>%s</p>")
+            % self.env._("The dunning email could not be sent: %(error)s", error=error)
+        )
+
+    def action_retry(self):
+        """Send again the emails that failed."""
+        self._check_controller()
+        self.check_access("write")
+        failed = self.sudo().filtered(lambda c: c.state == "failed")
+        if not failed:
+            raise UserError(self.env._("Only failed emails can be sent again."))
+        failed._send_emails()
+        return True
+
+    # Letters
+
+    def action_print_letter(self):
+        """The letters of these communications, as one PDF."""
+        self._check_controller()
+        letters = self.filtered("print_letter")
+        if not letters:
+            raise UserError(self.env._("None of these communications is a letter."))
+        letters.sudo().write({"letter_printed": True})
+        letters.sudo().filtered(lambda c: c.state == "draft").write(
+            {"state": "printed"}
+        )
+        return self.env.ref(
+            "credit_control.action_report_credit_dunning"
+        ).report_action(letters)
+
+    # Actions of the level
+
+    def _invoice_charges(self, planned):
+        """A posted customer invoice of the fee and the interest, when there are
+        some; the invoices' interest is then charged up to the run's day."""
+        self.ensure_one()
+        policy = self.level_id.policy_id
+        charges = [
+            (self.env._("Dunning fee (%(level)s)", level=self.level_id.name), self.fee),
+            (self.env._("Late interest"), self.interest),
+        ]
+        lines = [
+            Command.create(
+                {
+                    "product_id": policy.dunning_product_id.id,
+                    "name": name,
+                    "quantity": 1.0,
+                    "price_unit": amount,
+                }
+            )
+            for name, amount in charges
+            if not self.currency_id.is_zero(amount)
+        ]
+        if not lines:
+            return
+        move = (
+            self.env["account.move"]
+            .sudo()
+            .with_company(self.company_id)
+            .create(
+                {
+                    "move_type": "out_invoice",
+                    "partner_id": self.partner_id.id,
+                    "currency_id": self.currency_id.id,
+                    "company_id": self.company_id.id,
+                    "invoice_date": self.date,
+                    "invoice_origin": self.display_name,
+                    "invoice_line_ids": lines,
+                }
+            )
+        )
+        move.action_post()
+        self.charge_move_id = move
+        if not self.currency_id.is_zero(self.interest):
+            moves = (
+                self.env["account.move"]
+                .sudo()
+                .browse([line.item.key[1] for line in planned.lines])
+            )
+            moves.write({"credit_interest_until": self.date})
+
+    def _schedule_call(self):
+        self.ensure_one()
+        partner = self.partner_id.with_company(self.company_id)
+        user = partner._credit_dunning_collector()
+        env = self.with_context(lang=user.lang).env
+        partner.sudo().activity_schedule(
+            "mail.mail_activity_data_call",
+            summary=env._("Call about overdue invoices"),
+            note=env._(
+                "%(level)s: %(amount)s overdue, see %(communication)s.",
+                level=self.level_id.with_env(env).name,
+                amount=self._format_total(),
+                communication=self.display_name,
+            ),
+            user_id=user.id,
+        )
+
+    def _format_total(self):
+        self.ensure_one()
+        return self.currency_id.format(self.total)
+
+    def _place_hold(self):
+        self.ensure_one()
+        self.env["credit.block"].sudo()._place(
+            self.partner_id,
+            self.company_id,
+            "dunning",
+            self.env._(
+                "Dunning level %(level)s reached with %(amount)s overdue.",
+                level=self.level_id.name,
+                amount=self._format_total(),
+            ),
+        )
+
+    def _escalate(self):
+        self.ensure_one()
+        level = self.level_id
+        self.partner_id.with_company(
+            self.company_id
+        ).sudo().credit_escalation = level.escalation
+
+        def note(env):
+            label = dict(level._fields["escalation"]._description_selection(env))
+            return env._(
+                "%(customer)s reached the dunning level %(level)s: hand the "
+                "overdue invoices (%(amount)s) over to %(escalation)s.",
+                customer=self.partner_id.display_name,
+                level=level.with_env(env).name,
+                amount=self._format_total(),
+                escalation=label[level.escalation],
+            )
+
+        self.company_id._credit_schedule_review(self.partner_id, note)

@@ -1,0 +1,121 @@
+from unittest.mock import patch
+
+from odoo.exceptions import AccessError, ValidationError
+from odoo.tests import tagged
+
+from .test_dunning import DunningCommon
+
+
+@tagged("post_install", "-at_install")
+class TestDunningRules(DunningCommon):
+    """Failed emails, rights, bad input and the default levels."""
+
+    def test_customer_without_email_fails_and_run_goes_on(self):
+        silent = self.env["res.partner"].create({"name": "No Email"})
+        self.invoice(100.0, partner=silent, days_overdue=10)
+        self.invoice(100.0, days_overdue=10)
+        run = self.run_on()
+        failed = self.communications(silent)
+        self.assertEqual(failed.state, "failed")
+        self.assertIn("no email", failed.error)
+        self.assertEqual(self.communications().state, "sent")
+        self.assertEqual((run.state, run.failed_count, run.email_count), ("done", 1, 1))
+        mails = self.env["mail.mail"].search(
+            [("model", "=", "credit.dunning"), ("res_id", "in", run.dunning_ids.ids)]
+        )
+        self.assertEqual(len(mails), 1)
+        self.assertEqual(mails.state, "outgoing", "queued, not sent at once")
+        self.assertEqual(mails.recipient_ids, self.customer)
+        self.assertTrue(mails.attachment_ids, "statement of account attached")
+
+        silent.email = "silent@example.com"
+        failed.with_user(self.controller).action_retry()
+        self.assertEqual(failed.state, "sent")
+        self.assertFalse(failed.error)
+
+    def test_failing_email_marks_failed(self):
+        self.invoice(100.0, days_overdue=10)
+        template = self.env.ref("credit_control.mail_template_credit_dunning")
+
+        def broken(*args, **kwargs):
+            raise ValueError("SMTP server refused")
+
+        with (
+            patch.object(type(template), "send_mail_batch", broken),
+            patch.object(type(template), "send_mail", broken),
+        ):
+            run = self.run_on()
+        dunned = self.communications()
+        self.assertEqual(dunned.state, "failed")
+        self.assertIn("SMTP server refused", dunned.error)
+        self.assertEqual(run.state, "done")
+        self.assertEqual(dunned.line_ids.move_id.credit_dunning_level_id, self.reminder)
+
+    def test_only_controllers_run(self):
+        self.invoice(100.0, days_overdue=10)
+        Run = self.env["credit.dunning.run"].with_user(self.salesman)
+        with self.assertRaises(AccessError):
+            Run._run(self.company, self.today)
+        with self.assertRaises(AccessError):
+            self.env["credit.dunning.wizard"].with_user(self.salesman).create({})
+        self.assertFalse(self.communications())
+
+    def test_only_managers_change_levels(self):
+        Level = self.env["credit.dunning.level"].with_user(self.controller)
+        self.assertEqual(
+            Level.search([("policy_id", "=", self.policy.id)]), self.levels
+        )
+        with self.assertRaises(AccessError):
+            Level.create({"policy_id": self.policy.id, "sequence": 50, "name": "X"})
+        with self.assertRaises(AccessError):
+            self.reminder.with_user(self.controller).fee_fixed = 3.0
+        with self.assertRaises(AccessError):
+            self.reminder.with_user(self.controller).unlink()
+        with self.assertRaises(AccessError):
+            self.policy.with_user(self.controller).dunning_tolerance = 10.0
+
+    def test_controller_sets_collector_and_block(self):
+        customer = self.customer.with_user(self.controller).with_company(self.company)
+        customer.write(
+            {
+                "credit_collector_id": self.controller.id,
+                "credit_dunning_blocked_until": self.today,
+            }
+        )
+        self.assertEqual(customer.credit_collector_id, self.controller)
+        with self.assertRaises(AccessError):
+            self.customer.with_user(self.salesman).credit_collector_id = self.salesman
+
+    def test_bad_levels(self):
+        bad = [
+            {"fee_fixed": -1.0},
+            {"fee_pct": -5.0},
+            {"interest_rate": -2.0},
+            {"min_amount": -10.0},
+            {"min_interval": -1},
+            {"fee_min": 20.0, "fee_max": 10.0},
+        ]
+        for values in bad:
+            with self.subTest(values=values), self.assertRaises(ValidationError):
+                self.reminder.write(values)
+        with self.assertRaises(ValidationError):
+            self.policy.dunning_charge_mode = "invoice"
+
+    def test_collector_gets_the_call(self):
+        self.reminder.phone_call = True
+        self.customer.with_company(self.company).credit_collector_id = self.controller
+        self.invoice(100.0, days_overdue=10)
+        self.run_on()
+        call = self.customer.activity_ids.filtered(
+            lambda a: a.activity_type_id == self.env.ref("mail.mail_activity_data_call")
+        )
+        self.assertEqual(call.user_id, self.controller)
+
+    def test_default_levels_for_new_companies(self):
+        company = self.env["res.company"].create({"name": "Dunning Co"})
+        levels = company.credit_policy_id.dunning_level_ids
+        self.assertEqual(levels.mapped("days"), [-3, 15, 30, 45, 90])
+        self.assertEqual(levels[3].credit_hold, True)
+        self.assertEqual(levels[4].escalation, "legal")
+        self.env["credit.dunning.level"]._credit_ensure_default_levels()
+        self.assertEqual(len(company.credit_policy_id.dunning_level_ids), 5)
