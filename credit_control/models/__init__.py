@@ -2,11 +2,14 @@ from . import account_move
 from . import account_move_dunning
 from . import account_move_line
 from . import account_move_promise
+from . import credit_ageing
+from . import credit_ageing_bucket
 from . import credit_backtest
 from . import credit_backtest_line
 from . import credit_block
 from . import credit_check_lock
 from . import credit_collection_mixin
+from . import credit_dso
 from . import credit_dunning
 from . import credit_dunning_level
 from . import credit_dunning_line

@@ -3,12 +3,15 @@ import math
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, ValidationError
 
+from ..lib import ageing
+
 # The company's credit settings: only a Credit Manager changes them, also through RPC.
 CREDIT_SETTINGS_FIELDS = {
     "credit_policy_id",
     "credit_check_active",
     "credit_default_limit",
     "credit_guarantee_reminder_days",
+    "credit_ageing_buckets",
 }
 # The largest credit amount accepted; well within a float's exact integers.
 MAX_CREDIT_AMOUNT = 1e15
@@ -80,6 +83,31 @@ class ResCompany(models.Model):
         help="Who is responsible for a guarantee gets a to-do this many days before "
         "it ends (the credit managers when nobody is). 0 sends no reminder.",
     )
+    credit_ageing_buckets = fields.Char(
+        string="Ageing Buckets (Days)",
+        default=", ".join(str(limit) for limit in ageing.DEFAULT_BUCKETS),
+        required=True,
+        help="Upper limits in days past due of the ageing buckets, such as "
+        "30, 60, 90, 180: not due, 1-30, 31-60, 61-90, 91-180 and over 180 days.",
+    )
+
+    @api.constrains("credit_ageing_buckets")
+    def _check_credit_ageing_buckets(self):
+        for company in self:
+            company._credit_ageing_boundaries()
+
+    def _credit_ageing_boundaries(self):
+        """The limits of the company's ageing buckets, as a tuple of days."""
+        self.ensure_one()
+        try:
+            return ageing.parse_buckets(self.credit_ageing_buckets or "")
+        except ValueError:
+            raise ValidationError(
+                self.env._(
+                    "Ageing buckets must be whole numbers of days above 0, each one "
+                    "higher than the one before, for instance 30, 60, 90, 180."
+                )
+            ) from None
 
     @api.constrains("credit_guarantee_reminder_days")
     def _check_credit_guarantee_reminder_days(self):

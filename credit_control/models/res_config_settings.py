@@ -19,3 +19,6 @@ class ResConfigSettings(models.TransientModel):
     credit_guarantee_reminder_days = fields.Integer(
         related="company_id.credit_guarantee_reminder_days", readonly=False
     )
+    credit_ageing_buckets = fields.Char(
+        related="company_id.credit_ageing_buckets", readonly=False
+    )

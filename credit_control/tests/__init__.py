@@ -1,3 +1,4 @@
+from . import test_ageing
 from . import test_backtest
 from . import test_bypass
 from . import test_concurrency
