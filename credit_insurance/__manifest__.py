@@ -19,6 +19,7 @@
         "report/credit_insurance_cover_report.xml",
         "report/credit_insurance_coverage_report.xml",
         "data/mail_template_data.xml",
+        "data/credit_alert_rule_data.xml",
         "wizard/credit_insurance_decision_views.xml",
         "views/credit_insurance_policy_views.xml",
         "views/credit_insurance_cover_views.xml",

@@ -55,3 +55,8 @@ def backtest():
 @pytest.fixture(scope="session")
 def limit_approval():
     return load_module("credit_control/lib/limit_approval.py")
+
+
+@pytest.fixture(scope="session")
+def alerts():
+    return load_module("credit_control/lib/alerts.py")

@@ -3,6 +3,10 @@ from . import account_move_dunning
 from . import account_move_line
 from . import account_move_promise
 from . import credit_ageing
+from . import credit_alert
+from . import credit_alert_rule
+from . import credit_alert_rule_scoring
+from . import credit_alert_rule_collection
 from . import credit_ageing_bucket
 from . import credit_backtest
 from . import credit_backtest_line
@@ -44,6 +48,7 @@ from . import res_company
 from . import res_config_settings
 from . import res_partner
 from . import res_partner_collection
+from . import res_partner_alert
 from . import res_partner_credit_data
 from . import res_partner_dunning
 from . import res_partner_group

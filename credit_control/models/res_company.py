@@ -174,6 +174,7 @@ class ResCompany(models.Model):
                 companies
             )
             self.env["credit.dunning.level"]._credit_ensure_default_levels(companies)
+            self.env["credit.alert.rule"]._credit_ensure_default_rules(companies)
         return companies
 
     def write(self, vals):

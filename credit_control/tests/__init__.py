@@ -1,4 +1,6 @@
 from . import test_ageing
+from . import test_alert
+from . import test_alert_collection
 from . import test_backtest
 from . import test_bypass
 from . import test_concurrency

@@ -9,6 +9,7 @@ from . import credit_insurance_recovery
 from . import credit_insurance_obligation
 from . import credit_insurance_coverage_report
 from . import credit_insurance_coverage_line
+from . import credit_alert_rule
 from . import credit_exposure
 from . import credit_hold_reason
 from . import credit_policy

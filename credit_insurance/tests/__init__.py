@@ -1,3 +1,4 @@
+from . import test_alert
 from . import test_cover
 from . import test_coverage_report
 from . import test_declaration
