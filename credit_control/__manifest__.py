@@ -59,11 +59,16 @@
         "views/credit_payment_plan_views.xml",
         "views/account_move_promise_views.xml",
         "views/res_partner_collection_views.xml",
+        "views/credit_collection_views.xml",
         "views/credit_alert_views.xml",
         "views/res_partner_alert_views.xml",
         "views/credit_menus.xml",
     ],
-    "demo": ["demo/credit_control_demo.xml", "demo/credit_collection_demo.xml"],
+    "demo": [
+        "demo/credit_control_demo.xml",
+        "demo/credit_collection_demo.xml",
+        "demo/credit_dunning_demo.xml",
+    ],
     "assets": {
         "web.assets_tests": [
             "credit_control/static/tests/tours/*.js",

@@ -15,6 +15,7 @@ source "$ROOT/scripts/env.sh"
 export ODOO_SRC VENV PGUSER_ODOO PGPASSWORD_ODOO
 case "${1:-}" in
     credit | insurance) BENCHES=("bench_$1.py"); shift ;;
+    dunning) BENCHES=(bench_dunning.py); shift ;;  # run on its own (several minutes)
     *) BENCHES=(bench_credit.py bench_insurance.py) ;;
 esac
 for bench in "${BENCHES[@]}"; do

@@ -13,6 +13,7 @@ from . import credit_backtest_line
 from . import credit_block
 from . import credit_check_lock
 from . import credit_collection_mixin
+from . import credit_collection
 from . import credit_dso
 from . import credit_dunning
 from . import credit_dunning_level

@@ -45,6 +45,13 @@ class AccountMove(models.Model):
                 "credit_dispute_user_id": self.env.uid,
             }
         )
+        self._credit_log_dispute(
+            lambda invoices: self.env._(
+                "Dispute flagged on %(invoices)s: %(reason)s",
+                invoices=invoices,
+                reason=reason.strip(),
+            )
+        )
         return True
 
     def action_credit_dispute_close(self):
@@ -59,4 +66,18 @@ class AccountMove(models.Model):
                 "credit_dispute_user_id": False,
             }
         )
+        self._credit_log_dispute(
+            lambda invoices: self.env._(
+                "Dispute closed on %(invoices)s.", invoices=invoices
+            )
+        )
         return True
+
+    def _credit_log_dispute(self, body):
+        """A note on each customer of these invoices, ``body`` of their names."""
+        self.env["res.partner"]._credit_log_contacts(
+            {
+                partner.id: body(", ".join(moves.mapped("display_name")))
+                for partner, moves in self.grouped("commercial_partner_id").items()
+            }
+        )

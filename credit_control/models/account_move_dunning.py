@@ -27,3 +27,14 @@ class AccountMove(models.Model):
         copy=False,
         help="Late interest on the invoice has been invoiced up to this day.",
     )
+
+    def _credit_write_dunning(self, vals):
+        """Write the dunning fields ``vals`` of these invoices: none of their lines
+        or totals change, so without the invoice's line synchronisation and balance
+        check (the bulk of a write on an invoice), and without flagging them as
+        manually modified."""
+        return self.with_context(
+            skip_invoice_sync=True,
+            check_move_validity=False,
+            skip_is_manually_modified=True,
+        ).write(vals)

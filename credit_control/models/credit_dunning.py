@@ -1,3 +1,5 @@
+from collections import defaultdict
+
 from markupsafe import Markup
 
 from odoo import Command, api, fields, models
@@ -156,6 +158,51 @@ class CreditDunning(models.Model):
         failed._send_emails()
         return True
 
+    # The customer's chatter
+
+    def _credit_log_on_customer(self, what):
+        """A note on the customers of these communications: ``what`` happened to
+        each, one line per communication."""
+        lines = defaultdict(list)
+        for communication in self:
+            lines[communication.partner_id.id].append(
+                Markup("%s %s")
+                % (
+                    self.env._(
+                        "%(level)s, %(amount)s due: %(what)s.",
+                        level=communication.level_id.name,
+                        amount=communication._format_total(),
+                        what=what(communication),
+                    ),
+                    communication._get_html_link(),
+                )
+            )
+        self.env["res.partner"]._credit_log_contacts(
+            {partner: Markup("<br/>").join(texts) for partner, texts in lines.items()}
+        )
+
+    def _credit_log_sent(self):
+        """What the run did, on the customers' chatter."""
+        states = dict(self._fields["state"]._description_selection(self.env))
+        self._credit_log_on_customer(
+            lambda c: ", ".join(
+                filter(None, [c.level_id._credit_action_summary(), states[c.state]])
+            )
+        )
+
+    def _message_post_after_hook(self, message, msg_values):
+        """An email written on a communication shows on its customer too."""
+        result = super()._message_post_after_hook(message, msg_values)
+        subtype = message.subtype_id
+        if subtype and not subtype.internal and message.message_type != "notification":
+            self._credit_log_on_customer(
+                lambda _c: self.env._(
+                    "email sent, %(subject)s",
+                    subject=message.subject or message.record_name or "",
+                )
+            )
+        return result
+
     # Letters
 
     def action_print_letter(self):
@@ -164,6 +211,9 @@ class CreditDunning(models.Model):
         letters = self.filtered("print_letter")
         if not letters:
             raise UserError(self.env._("None of these communications is a letter."))
+        letters.filtered(lambda c: not c.letter_printed)._credit_log_on_customer(
+            lambda _c: self.env._("letter printed")
+        )
         letters.sudo().write({"letter_printed": True})
         letters.sudo().filtered(lambda c: c.state == "draft").write(
             {"state": "printed"}
@@ -221,7 +271,7 @@ class CreditDunning(models.Model):
                 .sudo()
                 .browse([line.item.key[1] for line in planned.lines])
             )
-            moves.write({"credit_interest_until": self.date})
+            moves._credit_write_dunning({"credit_interest_until": self.date})
 
     def _schedule_call(self):
         self.ensure_one()

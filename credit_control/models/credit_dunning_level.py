@@ -141,6 +141,23 @@ class CreditDunningLevel(models.Model):
     def _unlink_check_rights(self):
         self._check_level_rights()
 
+    def _credit_action_summary(self):
+        """What reaching the level does, in a few words ("Email, Phone Call");
+        ``False`` for no level."""
+        if not self:
+            return False
+        self.ensure_one()
+        env = self.env
+        parts = [
+            self._fields[fname]._description_string(env)
+            for fname in ("send_email", "print_letter", "phone_call", "credit_hold")
+            if self[fname]
+        ]
+        if self.escalation != "none":
+            labels = dict(self._fields["escalation"]._description_selection(env))
+            parts.append(labels[self.escalation])
+        return ", ".join(parts)
+
     def _dunning_levels(self, currency, date):
         """These levels for :func:`dunning.plan_run`, their amounts converted from
         the company's currency to ``currency`` on ``date``."""

@@ -146,13 +146,19 @@ class CreditDunningRun(models.Model):
         of the customers that stay on dunning hold; nothing is written."""
         rows, levels = self._items(company, today)
         sequences = {level.id: level.sequence for level in levels}
+        hold_levels = set(levels.filtered("credit_hold").ids)
         paused = self._credit_dunning_paused_move_ids(company, today)
         groups = defaultdict(list)
         blocked = {}
         held = set()
+        policies = {}  # the customers' policy ids -> the policy dunning them, if any
         for row in rows:
-            policy = company._credit_policy_for(row["policy_id"])
-            if not policy or not policy.dunning_level_ids:
+            policy_id = row["policy_id"]
+            if policy_id not in policies:
+                policy = company._credit_policy_for(policy_id)
+                policies[policy_id] = policy if policy.dunning_level_ids else None
+            policy = policies[policy_id]
+            if not policy:
                 continue
             blocked[row["partner_id"]] = row["blocked_until"]
             item = dunning.Item(
@@ -172,7 +178,7 @@ class CreditDunningRun(models.Model):
                 row["level_id"]
                 and not item.disputed
                 and item.days_past_due(today) > 0
-                and levels.browse(row["level_id"]).credit_hold
+                and row["level_id"] in hold_levels
             ):
                 held.add(row["partner_id"])
         planned = []
@@ -190,7 +196,7 @@ class CreditDunningRun(models.Model):
                 currency.round,
             ):
                 planned.append(Planned(policy, communication))
-                if levels.browse(communication.level.key).credit_hold:
+                if communication.level.key in hold_levels:
                     held.add(communication.partner)
         planned.sort(key=lambda p: (p.communication.partner, p.communication.currency))
         return planned, held
@@ -247,7 +253,7 @@ class CreditDunningRun(models.Model):
                 by_level[line.level.key].append(line.item.key[1])
         Move = self.env["account.move"].sudo()
         for level_id, move_ids in by_level.items():
-            Move.browse(move_ids).write(
+            Move.browse(move_ids)._credit_write_dunning(
                 {"credit_dunning_level_id": level_id, "credit_dunning_date": today}
             )
         for communication, plan in zip(communications, planned, strict=True):
@@ -257,6 +263,7 @@ class CreditDunningRun(models.Model):
         communications.filtered(
             lambda c: c.state == "draft" and not c.print_letter
         ).state = "done"
+        communications._credit_log_sent()
         for communication in communications:
             level = Level.browse(communication.level_id.id)
             if level.phone_call:

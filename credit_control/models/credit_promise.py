@@ -1,3 +1,5 @@
+from markupsafe import Markup
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL, format_amount, format_date
@@ -74,6 +76,18 @@ class CreditPromise(models.Model):
         copy=False,
         tracking=True,
     )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        promises = super().create(vals_list)
+        self.env["res.partner"]._credit_log_contacts(
+            {
+                promise.partner_id.id: Markup("%s %s")
+                % (self.env._("Promise to pay recorded:"), promise._get_html_link())
+                for promise in promises
+            }
+        )
+        return promises
 
     @api.depends("partner_id", "amount", "promised_date")
     def _compute_display_name(self):

@@ -1,4 +1,6 @@
-from odoo import fields, models
+from markupsafe import Markup
+
+from odoo import api, fields, models
 
 CREDIT_USER = "credit_control.group_credit_user"
 
@@ -46,3 +48,17 @@ class ResPartner(models.Model):
 
     def action_credit_open_payment_plans(self):
         return self._credit_data_action("credit_control.credit_payment_plan_action")
+
+    @api.model
+    def _credit_log_contacts(self, bodies):
+        """Notes by the current user on the customers of ``bodies`` (customer id:
+        body), that count as contacts in the collections workspace; logged in one
+        batch, without notifying anyone."""
+        self.sudo().browse(list(bodies))._message_log_batch(
+            {
+                partner_id: Markup("<p>%s</p>") % body
+                for partner_id, body in bodies.items()
+            },
+            author_id=self.env.user.partner_id.id,
+            message_type="comment",
+        )

@@ -3,6 +3,7 @@ from . import test_alert
 from . import test_alert_collection
 from . import test_backtest
 from . import test_bypass
+from . import test_collection
 from . import test_concurrency
 from . import test_dispute
 from . import test_dunning
