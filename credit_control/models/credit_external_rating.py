@@ -159,3 +159,18 @@ class CreditExternalRating(models.Model):
         return {
             partner_id: {"rating_points": points or 0.0} for partner_id, points in rows
         }
+
+    @api.model
+    def _credit_feature_partners(self, company):
+        """The customers that :meth:`_credit_features` has a valid rating of."""
+        self.flush_model(["partner_id", "company_id", "date", "date_valid"])
+        rows = self.env.execute_query(
+            SQL(
+                """SELECT DISTINCT partner_id FROM credit_external_rating
+                    WHERE company_id = %(company_id)s AND date <= %(today)s
+                      AND (date_valid IS NULL OR date_valid >= %(today)s)""",
+                company_id=company.id,
+                today=fields.Date.context_today(self),
+            )
+        )
+        return {partner_id for (partner_id,) in rows}

@@ -240,3 +240,18 @@ class CreditFinancialStatement(models.Model):
                 )
             features[row["partner_id"]] = values
         return features
+
+    @api.model
+    def _credit_feature_partners(self, company):
+        """The customers that :meth:`_credit_features` has a statement of."""
+        today = fields.Date.context_today(self)
+        self.flush_model(["partner_id", "company_id", "date_end"])
+        rows = self.env.execute_query(
+            SQL(
+                """SELECT DISTINCT partner_id FROM credit_financial_statement
+                    WHERE company_id = %s AND date_end >= %s""",
+                company.id,
+                fields.Date.subtract(today, months=FEATURE_MONTHS),
+            )
+        )
+        return {partner_id for (partner_id,) in rows}

@@ -102,6 +102,24 @@ SELECT partner_id,
   LEFT JOIN holds USING (partner_id)
 """
 
+# The customers that the behaviour query has a row of: the commercial partners of its
+# ``sales`` and ``open_items`` (an invoice's receivable line is its commercial
+# partner's, so ``invoiced`` adds none).
+_PARTNERS_SQL = """
+SELECT move.commercial_partner_id
+  FROM account_move move
+ WHERE move.move_type IN ('out_invoice', 'out_refund')
+   AND move.state = 'posted'
+   AND move.company_id = ANY(%(company_ids)s)
+ GROUP BY 1
+UNION
+SELECT partner.commercial_partner_id
+  FROM res_partner partner
+ WHERE partner.id IN (SELECT aml.partner_id
+                        FROM account_move_line aml
+                       WHERE %(open_receivable)s)
+"""
+
 
 class CreditPaymentBehaviour(models.AbstractModel):
     """How customers pay, from Odoo's own invoices and payments: the features the
@@ -115,21 +133,26 @@ class CreditPaymentBehaviour(models.AbstractModel):
         """Per commercial partner id: its payment behaviour over the last 12 months,
         as scorecard features; ``None`` asks it for every customer at once."""
         today = fields.Date.context_today(self)
+        self.env.flush_all()
         if partner_ids is None:
             partner_filter = move_filter = SQL()
         else:
-            roots = list(
-                set(
-                    self.env["res.partner"]
-                    .browse(partner_ids)
-                    .commercial_partner_id.ids
+            # the customers' contacts too, found through the partner indexes
+            family = self.env.execute_query(
+                SQL(
+                    """SELECT id FROM res_partner WHERE commercial_partner_id IN
+                       (SELECT commercial_partner_id FROM res_partner
+                         WHERE id = ANY(%s))""",
+                    list(partner_ids),
                 )
             )
-            partner_filter = SQL("AND partner.commercial_partner_id = ANY(%s)", roots)
-            move_filter = SQL("AND move.commercial_partner_id = ANY(%s)", roots)
+            family = [partner_id for (partner_id,) in family]
+            partner_filter = SQL(
+                "AND aml.partner_id = ANY(%s) AND partner.id = ANY(%s)", family, family
+            )
+            move_filter = SQL("AND move.partner_id = ANY(%s)", family)
         # The company, its branches and the open items as the exposure reads them.
         shared = self.env["credit.exposure"]._credit_sql_params(company, today)
-        self.env.flush_all()
         self.env.cr.execute(
             SQL(
                 "SET LOCAL jit = off; %s",
@@ -153,6 +176,21 @@ class CreditPaymentBehaviour(models.AbstractModel):
             row["partner_id"]: _features(row, today)
             for row in self.env.cr.dictfetchall()
         }
+
+    @api.model
+    def _credit_feature_partners(self, company):
+        """The commercial partner ids that :meth:`_credit_features` has a row of."""
+        today = fields.Date.context_today(self)
+        shared = self.env["credit.exposure"]._credit_sql_params(company, today)
+        self.env.flush_all()
+        rows = self.env.execute_query(
+            SQL(
+                "SET LOCAL jit = off; " + _PARTNERS_SQL,
+                company_ids=shared["company_ids"],
+                open_receivable=shared["open_receivable"],
+            )
+        )
+        return {partner_id for (partner_id,) in rows}
 
 
 def _ratio(part, whole, scale=1.0):

@@ -7,8 +7,11 @@ from odoo.tools import SQL
 from ..lib import scoring
 
 CONTROLLER_GROUP = "credit_control.group_credit_controller"
-# Customers scored per transaction by the nightly run.
-BATCH = 1000
+# Customers scored per transaction by the nightly run.  Each batch costs a features
+# query and an insert of its lines whatever its size, and once a job has had its
+# few seconds Odoo's cron calls it for one batch at a time, each call finding whom
+# is left to score first: a few seconds of work per batch.
+BATCH = 10000
 
 
 class CreditScoring(models.AbstractModel):
@@ -23,7 +26,8 @@ class CreditScoring(models.AbstractModel):
     @api.model
     def _credit_feature_providers(self):
         """Models whose ``_credit_features(company, partner_ids)`` feed the
-        scorecards; add-ons append theirs with ``super()``."""
+        scorecards, and whose ``_credit_feature_partners(company)`` says which
+        customers they have features of; add-ons append theirs with ``super()``."""
         return [
             "credit.payment.behaviour",
             "credit.financial.statement",
@@ -41,6 +45,15 @@ class CreditScoring(models.AbstractModel):
                 merged[partner_id].update(features)
         return merged
 
+    @api.model
+    def _credit_scored_partners(self, company):
+        """The commercial partner ids that some provider has features of in
+        ``company``: the customers the nightly run scores."""
+        partner_ids = set()
+        for model in self._credit_feature_providers():
+            partner_ids |= self.env[model].sudo()._credit_feature_partners(company)
+        return partner_ids
+
     # Scoring
 
     @api.model
@@ -54,23 +67,23 @@ class CreditScoring(models.AbstractModel):
         factors = scorecard._scoring_factors()
         grades = scorecard._scoring_grades()
         grade_records = {grade.code: grade for grade in scorecard.grade_ids}
-        values = []
+        min_data_pct, currency = scorecard.min_data_pct, company.currency_id
+        values, new_grades = [], []
         for partner_id, found in features.items():
-            evaluation = scoring.evaluate(
-                factors, found, grades, scorecard.min_data_pct
-            )
+            evaluation = scoring.evaluate(factors, found, grades, min_data_pct)
             grade = (
                 grade_records.get(evaluation.grade.code) if evaluation.grade else None
             )
             sales = found.get("sales_12m")
+            new_grades.append(grade)
             values.append(
                 {
                     "partner_id": partner_id,
                     "company_id": company.id,
                     "date": today,
                     "score": evaluation.score,
-                    "grade_id": grade.id if grade else False,
-                    "proposed_limit": company.currency_id.round(
+                    "grade_id": grade.id if grade else None,
+                    "proposed_limit": currency.round(
                         grade._proposed_limit(
                             equity=found.get("equity"),
                             revenue=found.get("revenue"),
@@ -94,8 +107,18 @@ class CreditScoring(models.AbstractModel):
                 }
             )
         previous = self._latest_grades(company, list(features), today)
-        lines = History.create(values)
-        lines._credit_follow_up(previous)
+        lines = History._credit_insert(values)
+        # the follow-up reads only the lines whose grade fell
+        lines.browse(
+            [
+                line.id
+                for line, vals, grade in zip(lines, values, new_grades, strict=True)
+                if grade
+                and not vals["insufficient"]
+                and previous.get(vals["partner_id"])
+                and previous[vals["partner_id"]].min_score > grade.min_score
+            ]
+        )._credit_follow_up(previous)
         return lines
 
     @api.model
@@ -143,25 +166,36 @@ class CreditScoring(models.AbstractModel):
     @api.model
     def _cron_score(self):
         """Score every customer of every company checking credit, in batches, each
-        committed with the cron's progress; a run killed half-way is finished by the
-        next one, and a second run the same day finds nothing left to do."""
+        with its features and committed with the cron's progress; a run killed
+        half-way is finished by the next one, and a second run the same day finds
+        nothing left to do.  The e-mails of the follow-ups go through the mail
+        queue."""
         today = fields.Date.context_today(self)
         in_cron = bool(self.env.context.get("ir_cron_progress_id"))
+        History = self.env["credit.score.history"]
         for company in self.env["res.company"].search(
             [("credit_check_active", "=", True)]
         ):
-            features = self.with_company(company)._credit_features(company)
-            done = set(
-                self.env["credit.score.history"]
-                .sudo()
-                .search([("company_id", "=", company.id), ("date", "=", today)])
-                .partner_id.ids
+            engine = self.with_company(company).with_context(
+                mail_notify_force_send=False
             )
-            todo = [pid for pid in features if pid not in done]
+            History.flush_model(["partner_id", "company_id", "date"])
+            done = self.env.execute_query(
+                SQL(
+                    "SELECT partner_id FROM credit_score_history"
+                    " WHERE company_id = %s AND date = %s",
+                    company.id,
+                    today,
+                )
+            )
+            todo = sorted(
+                engine._credit_scored_partners(company) - {pid for (pid,) in done}
+            )
             for start in range(0, len(todo), BATCH):
                 batch = todo[start : start + BATCH]
-                self.with_company(company)._score(
-                    company, {pid: features[pid] for pid in batch}, today
+                features = engine._credit_features(company, batch)
+                engine._score(
+                    company, {pid: features.get(pid, {}) for pid in batch}, today
                 )
                 if in_cron and not self.env["ir.cron"]._commit_progress(
                     processed=len(batch), remaining=len(todo) - start - len(batch)

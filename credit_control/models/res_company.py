@@ -287,13 +287,31 @@ class ResCompany(models.Model):
         ``note`` makes the activity's text from an environment, so that each manager
         reads it in their own language.
         """
+        self._credit_schedule_reviews(record, [note])
+
+    def _credit_schedule_reviews(self, records, notes):
+        """:meth:`_credit_schedule_review` on each of ``records`` with its note of
+        ``notes`` (in the same order), the activities created at once."""
         self.ensure_one()
         managers = self._credit_managers() or self.env.user
-        record = record.sudo()
-        record.message_subscribe(partner_ids=managers.partner_id.ids)
-        for manager in managers:
-            record.activity_schedule(
-                "credit_control.mail_activity_credit_review",
-                note=note(record.with_context(lang=manager.lang).env),
-                user_id=manager.id,
-            )
+        records = records.sudo()
+        records.message_subscribe(partner_ids=managers.partner_id.ids)
+        review = self.env.ref("credit_control.mail_activity_credit_review")
+        model_id = self.env["ir.model"]._get_id(records._name)
+        today = fields.Date.context_today(self)
+        self.env["mail.activity"].sudo().create(
+            [
+                {
+                    "activity_type_id": review.id,
+                    "summary": review.summary,
+                    "automated": True,
+                    "note": note(record.with_context(lang=manager.lang).env),
+                    "date_deadline": today,
+                    "res_model_id": model_id,
+                    "res_id": record.id,
+                    "user_id": manager.id,
+                }
+                for record, note in zip(records, notes, strict=True)
+                for manager in managers
+            ]
+        )

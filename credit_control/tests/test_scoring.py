@@ -60,6 +60,60 @@ class TestScoring(CreditCommon):
         self.invoice(1000.0, currency_id=other.id)
         self.assertEqual(self.features()["sales_12m"], 500.0)
 
+    def test_nightly_run_scores_whom_the_providers_have_features_of(self):
+        Partner = self.env["res.partner"]
+        refunded, paying, stated, rated, stale = Partner.create(
+            [
+                {"name": name, "is_company": True}
+                for name in ("Refunded", "Paying", "Stated", "Rated", "Stale")
+            ]
+        )
+        self.invoice(100.0, partner=self.contact, days_overdue=10)
+        self.invoice(50.0, partner=refunded, move_type="out_refund")
+        self.unapplied_payment(30.0, partner=paying)
+        figures = {"total_assets": 100.0, "total_liabilities": 60.0, "equity": 40.0}
+        self.env["credit.financial.statement"].create(
+            [
+                {"partner_id": stated.id, "date_end": self.today, **figures},
+                {  # older than the 24 months the features read
+                    "partner_id": stale.id,
+                    "date_end": self.today - relativedelta(years=3),
+                    **figures,
+                },
+            ]
+        )
+        bureau = self.env["credit.rating.agency"].create({"name": "Bureau"})
+        self.env["credit.external.rating"].create(
+            [
+                {"partner_id": rated.id, "agency_id": bureau.id, "score": 70.0},
+                {  # no longer valid
+                    "partner_id": stale.id,
+                    "agency_id": bureau.id,
+                    "score": 70.0,
+                    "date": self.today - timedelta(days=400),
+                    "date_valid": self.today - timedelta(days=35),
+                },
+            ]
+        )
+        company = self.env.company
+        every = self.Scoring._credit_features(company)
+        expected = {self.customer.id, refunded.id, paying.id, stated.id, rated.id}
+        self.assertEqual(set(every), expected)
+        self.assertEqual(self.Scoring._credit_scored_partners(company), expected)
+        # a batch's features are the same as when every customer is asked
+        self.assertEqual(
+            self.Scoring._credit_features(company, [self.customer.id, paying.id]),
+            {key: every[key] for key in (self.customer.id, paying.id)},
+        )
+        self.Scoring._cron_score()
+        lines = self.History.search(
+            [("company_id", "=", company.id), ("date", "=", self.today)]
+        )
+        self.assertEqual(set(lines.partner_id.ids), expected)
+        self.assertEqual(
+            set(lines.mapped("scorecard_version")), {self.scorecard.version}
+        )
+
     def test_nightly_run_scores_once_a_day_and_finishes_an_interrupted_run(self):
         second = self.env["res.partner"].create({"name": "Second", "is_company": True})
         self.invoice(100.0)

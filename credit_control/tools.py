@@ -1,0 +1,30 @@
+"""Writing many rows at once: PostgreSQL's COPY, as Odoo's own ``_ensure_xml_id``
+writes its ``ir_model_data`` rows."""
+
+import io
+import json
+
+import psycopg2.extensions
+
+
+def copy_rows(cr, table, columns, rows):
+    """Write ``rows`` (tuples of Python values in the order of ``columns``) into
+    ``table`` with one COPY: much faster than an INSERT of the same rows, whose
+    statement PostgreSQL would parse first.  Lists and dicts go as JSON, ``None``
+    as NULL; no ORM method runs."""
+    text = io.StringIO("".join("\t".join(map(_copy_text, row)) + "\n" for row in rows))
+    # COPY does not work with an asynchronous wait callback (gevent)
+    callback = psycopg2.extensions.get_wait_callback()
+    psycopg2.extensions.set_wait_callback(None)
+    try:
+        cr.copy_from(text, table, columns=columns)
+    finally:
+        psycopg2.extensions.set_wait_callback(callback)
+
+
+def _copy_text(value):
+    if value is None:
+        return "\\N"
+    if isinstance(value, (list, dict)):
+        value = json.dumps(value, separators=(",", ":"))
+    return str(value).replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n")
