@@ -200,25 +200,36 @@ def confirm_held(env):
     return elapsed, env.cr.sql_log_count - count
 
 
-def bench_group(env, order_ids):
-    """The archived group of GROUP_MEMBERS customers, among them those of
-    ``order_ids``, with a group limit none of the bench orders reaches."""
+def bench_group(env, h, order_id):
+    """The archived group of the customer of ``order_id`` (at H = ``h``) and of
+    GROUP_MEMBERS - 1 regular customers, with a group limit no bench order
+    reaches: what the group adds is its regular members, the same at each H."""
     from odoo import Command
 
     Group = env["credit.group"].with_context(active_test=False)
-    group = Group.search([("name", "=", GROUP_NAME)])
+    name = f"{GROUP_NAME} H={h}"
+    group = Group.search([("name", "=", name)])
     if not group:
-        heavy = env["sale.order"].browse(order_ids).partner_id.commercial_partner_id
+        customer = env["sale.order"].browse(order_id).partner_id.commercial_partner_id
+        heavy = env["sale.order"].search(
+            [("client_order_ref", "in", [f"bench-h{h}" for h in HEAVY])]
+        )
         others = env["res.partner"].search(
-            [("customer_rank", ">", 0), ("id", "not in", heavy.ids)],
-            limit=GROUP_MEMBERS - len(heavy),
+            [
+                ("customer_rank", ">", 0),
+                ("is_company", "=", True),
+                ("id", "not in", heavy.partner_id.commercial_partner_id.ids),
+            ],
+            order="id",
+            offset=HEAVY.index(h) * GROUP_MEMBERS,  # another H, other members
+            limit=GROUP_MEMBERS - 1,
         )
         group = Group.create(
             {
-                "name": GROUP_NAME,
+                "name": name,
                 "active": False,
                 "credit_limit": 1e12,
-                "partner_ids": [Command.set((heavy | others).ids)],
+                "partner_ids": [Command.set((customer | others).ids)],
             }
         )
     return group.id
@@ -249,7 +260,7 @@ def measure_confirmation(registries, repeat):
                     .id
                 )
             if side == "ours":
-                group_id = bench_group(env, [orders[side, h] for h in HEAVY])
+                group_ids = {h: bench_group(env, h, orders[side, h]) for h in HEAVY}
 
     def run(mode, h, capture=None):
         side = MODE_SIDE[mode]
@@ -257,7 +268,7 @@ def measure_confirmation(registries, repeat):
             orders[side, h],
             mode == "skipped",
             capture,
-            group_id if mode == "group" else None,
+            group_ids[h] if mode == "group" else None,
         )
         return on_fresh_cursor(registries[side], salesperson[side], task)
 
