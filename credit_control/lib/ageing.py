@@ -7,6 +7,7 @@ are plain floats in one currency; ``round_amount`` rounds the sums.
 """
 
 from bisect import bisect_left
+from datetime import timedelta
 
 DEFAULT_BUCKETS = (30, 60, 90, 180)
 
@@ -73,6 +74,14 @@ def bucket_of(due_date, as_of, boundaries=DEFAULT_BUCKETS):
     if days <= 0:
         return 0
     return 1 + bisect_left(boundaries, days)
+
+
+def bucket_first_due_dates(as_of, boundaries=DEFAULT_BUCKETS):
+    """The earliest due date of each bucket but the last, as of ``as_of``: an amount
+    due on ``due_date`` falls in the first bucket whose date is not after it, in the
+    last when none; as :func:`bucket_of` says, and computed once for all amounts.
+    """
+    return (as_of,) + tuple(as_of - timedelta(days=limit) for limit in boundaries)
 
 
 def age_rows(rows, as_of, boundaries=DEFAULT_BUCKETS, round_amount=float):

@@ -8,9 +8,11 @@ from ..lib import ageing
 # each with its partner and due date (its date when it has none): the posted
 # receivable lines of the company and its branches dated up to then, less what
 # partial reconciliations dated up to then took off them.  Read as what is left of
-# them now plus what was reconciled after, so that only the items open now and those
-# reconciled after the date are read.  Unapplied payments and credit notes are items
-# in credit: the sum of the items is the receivable balance at the date.
+# the items open now, from the open items' index alone, plus what was reconciled
+# after the date, of them or of items reconciled since, so that only the items open
+# now and those reconciled after the date are read.  An item can so give two rows:
+# only their sums make sense.  Unapplied payments and credit notes are items in
+# credit: the sum of the items is the receivable balance at the date.
 _AS_OF_ITEMS_SQL = """
 later AS MATERIALIZED (
     SELECT line_id, SUM(amount) AS amount
@@ -25,14 +27,14 @@ later AS MATERIALIZED (
 ),
 items AS (
     SELECT aml.partner_id, COALESCE(aml.date_maturity, aml.date) AS due,
-           aml.amount_residual + COALESCE(later.amount, 0) AS amount
+           aml.amount_residual AS amount
       FROM account_move_line aml
-      LEFT JOIN later ON later.line_id = aml.id
      WHERE %(open_receivable)s
        AND aml.date <= %(as_of)s
      UNION ALL
     SELECT aml.partner_id, COALESCE(aml.date_maturity, aml.date),
-           aml.amount_residual + later.amount
+           later.amount
+           + CASE WHEN (%(open_receivable)s) THEN 0 ELSE aml.amount_residual END
       FROM later
       JOIN account_move_line aml ON aml.id = later.line_id
      WHERE aml.account_id = ANY(ARRAY(SELECT id FROM account_account
@@ -40,13 +42,14 @@ items AS (
        AND aml.parent_state = 'posted'
        AND aml.company_id = ANY(%(company_ids)s)
        AND aml.date <= %(as_of)s
-       AND (%(open_receivable)s) IS NOT TRUE
 )
 """
 
 # The rows of a company's ageing: per customer and bucket, with the customer's
 # salesperson and its latest grade in the company up to the date (a customer is
-# scored once a day).
+# scored once a day).  %(bucket_ids)s are the ids of the company's buckets in their
+# order: a row takes its bucket's id from its rank, without a join that PostgreSQL
+# cannot estimate.
 _AGEING_SQL = """
 WITH %(items)s,
 aged AS (
@@ -73,10 +76,9 @@ customers AS (
 INSERT INTO credit_ageing (company_id, as_of, partner_id, user_id, grade_id,
                            bucket_id, bucket_index, amount, refreshed_at)
 SELECT %(company_id)s, %(as_of)s, aged.partner_id, customers.user_id,
-       customers.grade_id, bucket.id, aged.bucket_index, aged.amount, %(now)s
+       customers.grade_id, (%(bucket_ids)s)[aged.bucket_index + 1],
+       aged.bucket_index, aged.amount, %(now)s
   FROM aged
-  JOIN credit_ageing_bucket bucket
-    ON bucket.company_id = %(company_id)s AND bucket.sequence = aged.bucket_index
   LEFT JOIN customers ON customers.partner_id = aged.partner_id
 """
 
@@ -171,15 +173,16 @@ class CreditAgeing(models.Model):
 
     @api.model
     def _credit_bucket_sql(self, boundaries, due, as_of):
-        """The index of the bucket of an amount due on ``due``, in SQL."""
-        ranges = ageing.bucket_ranges(boundaries)
+        """The index of the bucket of an amount due on ``due``, in SQL: ``due``
+        compared with the first due date of each bucket, computed once."""
+        firsts = ageing.bucket_first_due_dates(fields.Date.to_date(as_of), boundaries)
         return SQL(
             "CASE %s ELSE %s END",
             SQL(" ").join(
-                SQL("WHEN %s::date - %s <= %s THEN %s", as_of, due, high, index)
-                for index, (_low, high) in enumerate(ranges[:-1])
+                SQL("WHEN %s >= %s THEN %s", due, first, index)
+                for index, first in enumerate(firsts)
             ),
-            len(ranges) - 1,
+            len(firsts),
         )
 
     @api.model
@@ -191,7 +194,7 @@ class CreditAgeing(models.Model):
             [(company.partner_id.id, company.id)]
         )
         boundaries = company._credit_ageing_boundaries()
-        self.env["credit.ageing.bucket"]._credit_sync(company, boundaries)
+        buckets = self.env["credit.ageing.bucket"]._credit_sync(company, boundaries)
         self.env.flush_all()
         cr = self.env.cr
         cr.execute(SQL("DELETE FROM credit_ageing WHERE company_id = %s", company.id))
@@ -202,6 +205,7 @@ class CreditAgeing(models.Model):
                     _AGEING_SQL,
                     items=self._credit_as_of_items(company, as_of),
                     bucket=self._credit_bucket_sql(boundaries, SQL("items.due"), as_of),
+                    bucket_ids=buckets.ids,
                     company_id=company.id,
                     as_of=as_of,
                     now=fields.Datetime.now(),

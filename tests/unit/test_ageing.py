@@ -68,6 +68,16 @@ def test_bucket_of_counts_days_not_months(ageing, due, as_of, index):
     assert ageing.bucket_of(due, as_of) == index
 
 
+@pytest.mark.parametrize("limits", [(30, 60, 90, 180), (15, 45), (1,)])
+def test_bucket_first_due_dates_agree_with_bucket_of(ageing, limits):
+    firsts = ageing.bucket_first_due_dates(AS_OF, limits)
+    assert firsts == (AS_OF,) + tuple(days_ago(limit) for limit in limits)
+    for days in range(-3, limits[-1] + 3):
+        due = days_ago(days)
+        index = next((i for i, first in enumerate(firsts) if due >= first), len(firsts))
+        assert index == ageing.bucket_of(due, AS_OF, limits)
+
+
 VALID = {
     "default": ((30, 60, 90, 180), (30, 60, 90, 180)),
     "one": ((1,), (1,)),
