@@ -8,28 +8,35 @@ from .credit_ageing import create_report_table
 
 # Per customer: its receivable at the end of the period, as the ageing reads it, and
 # its sales in the period: the posted customer invoices less the credit notes dated
-# in the period, taxes included like the receivable, in company currency.
+# in the period, taxes included like the receivable, in company currency.  Summed
+# per customer before the customers' salesperson and name are read.
 _DSO_SQL = """
 WITH %(items)s,
 figures AS (
     SELECT partner.commercial_partner_id AS partner_id,
-           items.amount AS receivable, 0 AS sales
+           SUM(items.amount) AS receivable, 0 AS sales
       FROM items
       LEFT JOIN res_partner partner ON partner.id = items.partner_id
+  GROUP BY 1
      UNION ALL
-    SELECT move.commercial_partner_id, 0, move.amount_total_signed
+    SELECT move.commercial_partner_id, 0, SUM(move.amount_total_signed)
       FROM account_move move
      WHERE move.move_type IN ('out_invoice', 'out_refund')
        AND move.state = 'posted'
        AND move.company_id = ANY(%(company_ids)s)
        AND move.date BETWEEN %(date_from)s AND %(date_to)s
+  GROUP BY 1
+),
+totals AS (
+    SELECT partner_id, SUM(receivable) AS receivable, SUM(sales) AS sales
+      FROM figures
+  GROUP BY 1
+    HAVING SUM(receivable) <> 0 OR SUM(sales) <> 0
 )
-SELECT figures.partner_id, customer.user_id, customer.name,
-       SUM(figures.receivable), SUM(figures.sales)
-  FROM figures
-  LEFT JOIN res_partner customer ON customer.id = figures.partner_id
- GROUP BY 1, 2, 3
-HAVING SUM(figures.receivable) <> 0 OR SUM(figures.sales) <> 0
+SELECT totals.partner_id, customer.user_id, customer.name,
+       totals.receivable, totals.sales
+  FROM totals
+  LEFT JOIN res_partner customer ON customer.id = totals.partner_id
 """
 
 
