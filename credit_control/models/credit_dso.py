@@ -1,3 +1,4 @@
+import json
 from functools import partial
 
 from odoo import api, fields, models
@@ -8,8 +9,9 @@ from .credit_ageing import create_report_table
 
 # Per customer: its receivable at the end of the period, as the ageing reads it, and
 # its sales in the period: the posted customer invoices less the credit notes dated
-# in the period, taxes included like the receivable, in company currency.  Summed
-# per customer before the customers' salesperson and name are read.
+# in the period, taxes included like the receivable, in company currency, rounded to
+# the currency.  Summed per customer before the customers' salesperson and name are
+# read.
 _DSO_SQL = """
 WITH %(items)s,
 figures AS (
@@ -28,7 +30,9 @@ figures AS (
   GROUP BY 1
 ),
 totals AS (
-    SELECT partner_id, SUM(receivable) AS receivable, SUM(sales) AS sales
+    SELECT partner_id,
+           ROUND(SUM(receivable) / %(rounding)s) * %(rounding)s AS receivable,
+           ROUND(SUM(sales) / %(rounding)s) * %(rounding)s AS sales
       FROM figures
   GROUP BY 1
     HAVING SUM(receivable) <> 0 OR SUM(sales) <> 0
@@ -100,38 +104,30 @@ class CreditDso(models.Model):
                     company_ids=params["company_ids"],
                     date_from=date_from,
                     date_to=date_to,
+                    rounding=company.currency_id.rounding,
                 ),
             )
         )
         rows = cr.fetchall()
-        round_amount = partial(
-            float_round, precision_rounding=company.currency_id.rounding
-        )
-        common = {
-            "company_id": company.id,
-            "date_from": date_from,
-            "date_to": date_to,
-            "days": days,
-            "refreshed_at": fields.Datetime.now(),
-        }
         values = [
             {
-                **common,
                 "is_total": False,
                 "partner_id": partner_id,
                 "name": name,
                 "user_id": user_id,
-                "receivable": round_amount(float(receivable)),
-                "sales": round_amount(float(sales)),
-                "dso": ageing.dso(float(receivable), float(sales), days),
+                "receivable": receivable,
+                "sales": sales,
+                "dso": ageing.dso(receivable, sales, days),
             }
             for partner_id, user_id, name, receivable, sales in rows
         ]
-        receivable = round_amount(sum(float(row[3]) for row in rows))
-        sales = round_amount(sum(float(row[4]) for row in rows))
+        round_amount = partial(
+            float_round, precision_rounding=company.currency_id.rounding
+        )
+        receivable = round_amount(sum(row[3] for row in rows))
+        sales = round_amount(sum(row[4] for row in rows))
         values.append(
             {
-                **common,
                 "is_total": True,
                 "partner_id": None,
                 "name": company.name,
@@ -142,22 +138,33 @@ class CreditDso(models.Model):
             }
         )
         cr.execute(SQL("DELETE FROM credit_dso WHERE company_id = %s", company.id))
-        self._credit_insert(values)
+        common = {
+            "company_id": company.id,
+            "date_from": date_from,
+            "date_to": date_to,
+            "days": days,
+            "refreshed_at": fields.Datetime.now(),
+        }
+        self._credit_insert(common, values)
         self.invalidate_model()
 
     @api.model
-    def _credit_insert(self, values):
+    def _credit_insert(self, common, values):
+        """Insert the rows of ``values``, each with the values of ``common``, in one
+        statement: the rows passed as one JSON text, which PostgreSQL reads much
+        faster than an array literal per column."""
         names = list(values[0])
         self.env.cr.execute(
             SQL(
-                "INSERT INTO credit_dso (%s) SELECT * FROM unnest(%s)",
-                SQL(", ").join(SQL.identifier(name) for name in names),
+                "INSERT INTO credit_dso (%s) SELECT %s "
+                "FROM json_populate_recordset(NULL::credit_dso, %s)",
+                SQL(", ").join(SQL.identifier(name) for name in [*common, *names]),
                 SQL(", ").join(
-                    SQL(
-                        "%s::" + self._fields[name].column_type[1] + "[]",
-                        [row[name] for row in values],
-                    )
-                    for name in names
+                    [
+                        *(SQL("%s", value) for value in common.values()),
+                        *(SQL.identifier(name) for name in names),
+                    ]
                 ),
+                json.dumps(values),
             )
         )

@@ -277,6 +277,7 @@ class TestAgeing(CreditCommon):
         )
 
     def test_dso(self):
+        self.d.name = 'Customer "D" \\ 客户'
         self.Dso._refresh(self.company, *PERIOD)
         rows = self.Dso.search([("company_id", "=", self.company.id)])
         by_partner = {row.partner_id: row for row in rows if not row.is_total}
@@ -296,6 +297,7 @@ class TestAgeing(CreditCommon):
         self.assertEqual(by_partner[self.c].sales, 50.0)
         self.assertFalse(by_partner[self.d].dso)
         self.assertEqual(by_partner[self.d].receivable, 10.0)
+        self.assertEqual(by_partner[self.d].name, 'Customer "D" \\ 客户')
         # company: (865 + 130 + 0 + 10) / (1667 + 30 + 50) x 90 = 51.77 days,
         # not the average of its customers'
         total = rows.filtered("is_total")
