@@ -1,10 +1,10 @@
-import json
 from functools import partial
 
 from odoo import api, fields, models
 from odoo.tools import SQL, float_round
 
 from ..lib import ageing
+from ..tools import copy_rows
 from .credit_ageing import create_report_table
 
 # Per customer: its receivable at the end of the period, as the ageing reads it, and
@@ -145,26 +145,11 @@ class CreditDso(models.Model):
             "days": days,
             "refreshed_at": fields.Datetime.now(),
         }
-        self._credit_insert(common, values)
-        self.invalidate_model()
-
-    @api.model
-    def _credit_insert(self, common, values):
-        """Insert the rows of ``values``, each with the values of ``common``, in one
-        statement: the rows passed as one JSON text, which PostgreSQL reads much
-        faster than an array literal per column."""
         names = list(values[0])
-        self.env.cr.execute(
-            SQL(
-                "INSERT INTO credit_dso (%s) SELECT %s "
-                "FROM json_populate_recordset(NULL::credit_dso, %s)",
-                SQL(", ").join(SQL.identifier(name) for name in [*common, *names]),
-                SQL(", ").join(
-                    [
-                        *(SQL("%s", value) for value in common.values()),
-                        *(SQL.identifier(name) for name in names),
-                    ]
-                ),
-                json.dumps(values),
-            )
+        copy_rows(
+            cr,
+            self._table,
+            [*common, *names],
+            ((*common.values(), *(row[name] for name in names)) for row in values),
         )
+        self.invalidate_model()
