@@ -22,9 +22,17 @@ def copy_rows(cr, table, columns, rows):
         psycopg2.extensions.set_wait_callback(callback)
 
 
+# what COPY's text format reads as the end of a value or row, the backslash first
+_COPY_ESCAPES = (("\\", "\\\\"), ("\t", "\\t"), ("\n", "\\n"), ("\r", "\\r"))
+
+
 def _copy_text(value):
     if value is None:
         return "\\N"
+    if isinstance(value, str):
+        for char, escaped in _COPY_ESCAPES:
+            value = value.replace(char, escaped)
+        return value
     if isinstance(value, (list, dict)):
-        value = json.dumps(value, separators=(",", ":"))
-    return str(value).replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n")
+        return _copy_text(json.dumps(value, separators=(",", ":")))
+    return str(value)  # numbers, dates and booleans as PostgreSQL reads them

@@ -60,3 +60,8 @@ def limit_approval():
 @pytest.fixture(scope="session")
 def alerts():
     return load_module("credit_control/lib/alerts.py")
+
+
+@pytest.fixture(scope="session")
+def tools():
+    return load_module("credit_control/tools.py")

@@ -6,6 +6,7 @@ from odoo import api, fields, models
 from odoo.tools import SQL, float_round
 
 from ..lib import credit_rules
+from ..tools import copy_rows
 from .credit_guarantee import GUARANTEES_SQL
 
 # Every part of the exposure query selects rows of the same columns: commercial
@@ -473,21 +474,7 @@ class CreditExposure(models.Model):
         cr.execute(SQL("DELETE FROM credit_exposure WHERE company_id = %s", company.id))
         if values:
             names = list(values[0])
-            types = [self._fields[name].column_type[1] for name in names]
-            cr.execute(
-                SQL(
-                    "INSERT INTO credit_exposure (%s) SELECT * FROM unnest(%s)",
-                    SQL(", ").join(SQL.identifier(name) for name in names),
-                    SQL(", ").join(
-                        SQL("%s::" + column_type + "[]", list(column))
-                        for column_type, column in zip(
-                            types,
-                            zip(*(row.values() for row in values), strict=True),
-                            strict=True,
-                        )
-                    ),
-                )
-            )
+            copy_rows(cr, self._table, names, (row.values() for row in values))
         self.invalidate_model()
 
     @api.model
