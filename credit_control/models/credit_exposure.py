@@ -28,7 +28,10 @@ AND aml.company_id = ANY(%(company_ids)s)
 # Posted receivables not yet reconciled (open invoices, unapplied payments and credit
 # notes).  Unapplied credits pay the oldest overdue items first: what they leave of
 # the overdue items is the overdue amount, and the oldest item they leave unpaid its
-# age, looked for item by item only when there are such credits.
+# age, looked for item by item only when there are such credits.  Add-ons read their
+# own figures of the items in the same scan (``open_item_*``, see
+# :meth:`CreditExposure._credit_open_item_figures`); a figure without items is NULL
+# and gives no row.
 _RECEIVABLE_SQL = """
 SELECT open_items.partner_id, open_items.currency_id, part.component, part.amount,
        part.date, NULL::text
@@ -48,8 +51,10 @@ SELECT open_items.partner_id, open_items.currency_id, part.component, part.amoun
                  AND aml.amount_residual_currency > 0) AS oldest,
            -COALESCE(SUM(aml.amount_residual_currency) FILTER (
                WHERE aml.amount_residual_currency < 0), 0) AS credits
+           %(open_item_columns)s
       FROM account_move_line aml
       JOIN family f ON f.id = aml.partner_id
+      %(open_item_joins)s
      WHERE %(open_receivable)s
   GROUP BY 1, 2
   ) open_items
@@ -72,7 +77,9 @@ SELECT open_items.partner_id, open_items.currency_id, part.component, part.amoun
                  WHERE item.running > open_items.credits
                  ORDER BY item.date_maturity
                  LIMIT 1)
-      END)) AS part(component, amount, date)
+      END)
+      %(open_item_rows)s) AS part(component, amount, date)
+ WHERE part.amount IS NOT NULL
 """
 
 # Draft customer invoices and credit notes not coming from an order (those are
@@ -258,6 +265,26 @@ class CreditExposure(models.Model):
         ]
 
     @api.model
+    def _credit_exposure_ctes(self):
+        """Further common table expressions of the exposure query after ``family``,
+        ``name AS (SELECT ...)`` each: the parts and the open items' joins may read
+        them."""
+        return []
+
+    @api.model
+    def _credit_open_item_figures(self):
+        """Further figures of the customers' open receivable items, read in the one
+        scan of them: ``(component, amount, date)`` each, SQL aggregates over the
+        items ``aml`` of the partners ``f`` of ``family`` (and of what
+        :meth:`_credit_open_item_joins` joins to them), ``date`` possibly ``NULL``."""
+        return []
+
+    @api.model
+    def _credit_open_item_joins(self):
+        """The joins the open items' figures read, each keeping every item."""
+        return []
+
+    @api.model
     def _credit_family_filter(self, company, partner_ids):
         """The condition on ``res_partner`` of the partners whose rows the exposure
         query reads when asked about ``partner_ids``: their commercial partners and
@@ -335,24 +362,29 @@ class CreditExposure(models.Model):
         self.env.flush_all()
         today = fields.Date.context_today(self)
         params = self._credit_sql_params(company, today)
+        params.update(self._credit_open_item_sql(params))
         parts = [SQL(part, **params) for part in self._credit_exposure_sql_parts()]
         # The family of a few customers computed once: inlined in every part, it
         # costs PostgreSQL more to plan the query than to run it.  The family of
         # every customer is inlined: the parts join it as they would the partners.
         query = SQL(
-            "WITH family AS %s (%s) %s",
+            "WITH family AS %s (%s)%s %s",
             SQL("NOT MATERIALIZED" if partner_ids is None else "MATERIALIZED"),
             SQL(
                 "SELECT id, commercial_partner_id FROM res_partner WHERE %s",
                 partner_filter,
             ),
+            SQL("").join(
+                SQL(", %s", SQL(cte, **params)) for cte in self._credit_exposure_ctes()
+            ),
             SQL(" UNION ALL ").join(parts),
         )
         if partner_ids is None:
             # For every customer the plan costs enough for PostgreSQL to compile it
-            # just in time, which takes longer than running it (off for the rest of
-            # the transaction: a refresh or a cron).
-            query = SQL("SET LOCAL jit = off; %s", query)
+            # just in time, which takes longer than running it, and the open items'
+            # aggregate outgrows the default working memory (both for the rest of
+            # the transaction: a refresh, a report or a cron).
+            query = SQL("SET LOCAL jit = off; SET LOCAL work_mem = '32MB'; %s", query)
         self.env.cr.execute(query)
         rows = self.env.cr.fetchall()
         currency = company.currency_id
@@ -368,6 +400,36 @@ class CreditExposure(models.Model):
         return {
             partner_id: credit_rules.merge_rows(partner_rows, components, round_amount)
             for partner_id, partner_rows in per_partner.items()
+        }
+
+    @api.model
+    def _credit_open_item_sql(self, params):
+        """The add-ons' figures of the open items as the receivable part reads
+        them: columns of its aggregate, rows of its components, joins."""
+        figures = list(enumerate(self._credit_open_item_figures()))
+        return {
+            "open_item_columns": SQL("").join(
+                SQL(
+                    ", %s AS %s, (%s)::date AS %s",
+                    SQL(amount, **params),
+                    SQL.identifier(f"item_{index}"),
+                    SQL(date, **params),
+                    SQL.identifier(f"item_{index}_date"),
+                )
+                for index, (_code, amount, date) in figures
+            ),
+            "open_item_rows": SQL("").join(
+                SQL(
+                    ", (%s, open_items.%s, open_items.%s)",
+                    code,
+                    SQL.identifier(f"item_{index}"),
+                    SQL.identifier(f"item_{index}_date"),
+                )
+                for index, (code, _amount, _date) in figures
+            ),
+            "open_item_joins": SQL(" ").join(
+                SQL(join, **params) for join in self._credit_open_item_joins()
+            ),
         }
 
     @api.model
