@@ -1,3 +1,4 @@
+from . import account_move_line
 from . import credit_insurance_policy
 from . import credit_insurance_cover
 from . import credit_insurance_cover_line

@@ -1,5 +1,3 @@
-from dataclasses import replace
-
 from odoo import api, fields, models
 from odoo.tools import SQL
 
@@ -8,23 +6,18 @@ from odoo.addons.credit_control.lib import credit_rules
 from ..lib import coverage
 from .credit_insurance_cover_line import DECISION_IN_FORCE_SQL
 
-# credit_insurance's part of credit_control's exposure query.  ``insured``: per buyer
+# credit_insurance's parts of credit_control's exposure query.  ``insured``: per buyer
 # (a commercial partner of ``family``) the first insurance policy of the company in
 # force today whose scope takes the buyer's country and that does not exclude it,
 # and the buyer's latest cover under that policy (not a draft) with its decision in
-# force.  From them the profile and cover rows; and, aggregated per buyer in one
-# pass, the buyer's open receivable items: those of invoices within the policy's
-# maximum credit terms and not disputed are insurable (with and without tax), those
-# not due yet give the oldest due date of what is unpaid.
-_INSURANCE_SQL = """
-(WITH insured AS MATERIALIZED (
+# force.
+_INSURED_CTE = """
+insured AS MATERIALIZED (
     SELECT buyer.id, policy.id AS policy_id, policy.currency_id,
            policy.insured_pct, policy.max_credit_days, policy.discretionary_amount,
            cover.insured_pct AS cover_pct, cover.date_expiry, cover.state,
            cover.amount
       FROM res_partner buyer
-      JOIN res_company company ON company.id = %(company_id)s
-      JOIN res_partner company_partner ON company_partner.id = company.partner_id
      CROSS JOIN LATERAL (
            SELECT policy.id, policy.currency_id, policy.insured_pct,
                   policy.max_credit_days, policy.discretionary_amount
@@ -35,8 +28,8 @@ _INSURANCE_SQL = """
               AND (policy.date_end IS NULL OR policy.date_end >= %(today)s)
               AND (policy.scope = 'both'
                    OR (policy.scope = 'domestic') = (
-                       COALESCE(buyer.country_id, company_partner.country_id, 0)
-                       = COALESCE(company_partner.country_id, 0)))
+                       COALESCE(buyer.country_id, %(company_country)s)
+                       = %(company_country)s))
               AND NOT EXISTS (
                   SELECT 1 FROM credit_insurance_policy_excluded_rel excluded
                    WHERE excluded.policy_id = policy.id
@@ -60,8 +53,46 @@ _INSURANCE_SQL = """
               AND cover.date_effective <= %(today)s
             ORDER BY cover.date_effective DESC, cover.id DESC
             LIMIT 1) cover ON TRUE
-     WHERE buyer.id IN (SELECT commercial_partner_id FROM family)
-)
+     WHERE buyer.id IN (SELECT commercial_partner_id FROM family))
+"""
+
+# The insured buyers' open receivable items, read in credit_control's scan of them
+# (``insured`` joined): those of invoices within the policy's maximum credit terms
+# and not disputed are insurable (with and without tax), those not due yet give the
+# oldest due date of what is unpaid.
+_INSURABLE_ITEM = """
+insured.id IS NOT NULL AND (aml.amount_residual_currency < 0 OR (
+    aml.credit_insurable
+    AND (insured.max_credit_days = 0
+         OR aml.date_maturity - COALESCE(aml.invoice_date, aml.date)
+            <= insured.max_credit_days)))
+"""
+_NOT_DUE_ITEM = """
+insured.id IS NOT NULL
+AND aml.date_maturity >= %(today)s AND aml.amount_residual_currency > 0
+"""
+_OPEN_ITEM_FIGURES = [
+    (
+        coverage.INSURABLE,
+        f"SUM(aml.amount_residual_currency) FILTER (WHERE {_INSURABLE_ITEM})",
+        "NULL",
+    ),
+    (
+        coverage.INSURABLE_UNTAXED,
+        "SUM(aml.amount_residual_currency * aml.credit_untaxed_ratio)"
+        f" FILTER (WHERE {_INSURABLE_ITEM})",
+        "NULL",
+    ),
+    (
+        coverage.NOT_DUE,
+        f"SUM(aml.amount_residual_currency) FILTER (WHERE {_NOT_DUE_ITEM})",
+        f"MIN(aml.date_maturity) FILTER (WHERE {_NOT_DUE_ITEM})",
+    ),
+]
+
+# The insured buyers' profile and cover rows; for a policy with a discretionary
+# limit, the months since the buyer's first invoice.
+_INSURANCE_SQL = """
 SELECT insured.id, figure.currency_id, figure.component, figure.amount, figure.date,
        NULL::text
   FROM insured
@@ -95,44 +126,6 @@ SELECT insured.id, NULL, 'profile:insurance_trading_months',
    AND move.state = 'posted'
    AND move.company_id = ANY(%(company_ids)s)
  GROUP BY insured.id
- UNION ALL
-SELECT open_items.partner_id, open_items.currency_id, part.component, part.amount,
-       part.date, NULL
-  FROM (
-       SELECT insured.id AS partner_id, aml.currency_id,
-              SUM(aml.amount_residual_currency) FILTER (WHERE item.insurable)
-                  AS insurable,
-              SUM(aml.amount_residual_currency * item.untaxed_ratio)
-                  FILTER (WHERE item.insurable) AS insurable_untaxed,
-              SUM(aml.amount_residual_currency) FILTER (
-                  WHERE aml.date_maturity >= %(today)s
-                    AND aml.amount_residual_currency > 0) AS not_due,
-              MIN(aml.date_maturity) FILTER (
-                  WHERE aml.date_maturity >= %(today)s
-                    AND aml.amount_residual_currency > 0) AS oldest
-         FROM insured
-         JOIN family f ON f.commercial_partner_id = insured.id
-         JOIN account_move_line aml ON aml.partner_id = f.id
-         JOIN account_move move ON move.id = aml.move_id
-        CROSS JOIN LATERAL (SELECT
-              aml.amount_residual_currency < 0 OR (
-                  move.move_type = 'out_invoice'
-                  AND move.credit_disputed IS NOT TRUE
-                  AND (insured.max_credit_days = 0
-                       OR aml.date_maturity - COALESCE(move.invoice_date, move.date)
-                          <= insured.max_credit_days)) AS insurable,
-              COALESCE(move.amount_untaxed_signed
-                       / NULLIF(move.amount_total_signed, 0), 1) AS untaxed_ratio
-              ) item
-        WHERE %(open_receivable)s
-        GROUP BY 1, 2
-       ) open_items
- CROSS JOIN LATERAL (VALUES
-       ('insurable', open_items.insurable, NULL::date),
-       ('insurable_untaxed', open_items.insurable_untaxed, NULL::date),
-       ('not_due', open_items.not_due, open_items.oldest)
-       ) AS part(component, amount, date)
- WHERE part.amount IS NOT NULL)
 """
 
 
@@ -161,10 +154,27 @@ class CreditExposure(models.Model):
         return [*super()._credit_exposure_sql_parts(), _INSURANCE_SQL]
 
     @api.model
+    def _credit_exposure_ctes(self):
+        return [*super()._credit_exposure_ctes(), _INSURED_CTE]
+
+    @api.model
+    def _credit_open_item_figures(self):
+        return [*super()._credit_open_item_figures(), *_OPEN_ITEM_FIGURES]
+
+    @api.model
+    def _credit_open_item_joins(self):
+        return [
+            *super()._credit_open_item_joins(),
+            "LEFT JOIN insured ON insured.id = f.commercial_partner_id",
+        ]
+
+    @api.model
     def _credit_sql_params(self, company, today):
         return dict(
             super()._credit_sql_params(company, today),
             states=list(coverage.COVER_STATES),
+            # a buyer without a country is in the company's
+            company_country=company.partner_id.country_id.id or 0,
             decision_in_force=SQL(DECISION_IN_FORCE_SQL, day=today),
         )
 
@@ -173,14 +183,12 @@ class CreditExposure(models.Model):
         """The exposures, each insured buyer's with its policy's terms."""
         exposures = super()._compute_exposures(company, partner_ids)
         Policy = self.env["credit.insurance.policy"]
-        for partner_id, exposure in exposures.items():
+        for exposure in exposures.values():
+            # the profile is the exposure's own, just made
             policy_id = exposure.profile.get(coverage.POLICY_ID)
             if policy_id:
-                profile = dict(
-                    exposure.profile,
-                    **{coverage.TERMS_KEY: Policy._insurance_terms_of(int(policy_id))},
-                )
-                exposures[partner_id] = replace(exposure, profile=profile)
+                terms = Policy._insurance_terms_of(int(policy_id))
+                exposure.profile[coverage.TERMS_KEY] = terms
         return exposures
 
     @api.model

@@ -2,6 +2,7 @@ from datetime import timedelta
 
 from odoo.tests import tagged
 
+from ..models.account_move_line import FILL_SQL
 from .common import InsuranceCommon
 
 
@@ -134,3 +135,29 @@ class TestFigures(InsuranceCommon):
         self.assertEqual(row.insured, partner.credit_insured)
         self.assertEqual(row.uninsured, partner.credit_uninsured)
         self.assertEqual(row.insurance_stop_delivery, partner.credit_stop_delivery)
+
+    def test_items_know_what_of_their_invoice_the_exposure_reads(self):
+        taxed = self.sold(1000.0, taxes=self.tax_10)
+        disputed = self.sold(700.0)
+        disputed.action_credit_dispute("Goods damaged")
+        refund = self.invoice(100.0, move_type="out_refund")
+        others = disputed | refund | self.unapplied_payment(50.0)
+        receivable = taxed.line_ids.filtered(
+            lambda line: line.display_type == "payment_term"
+        )
+        self.assertTrue(receivable.credit_insurable)
+        self.assertAlmostEqual(receivable.credit_untaxed_ratio, 1 / 1.1)
+        self.assertFalse(any(others.line_ids.mapped("credit_insurable")))
+        # the install writes them in one statement, as the ORM computes them
+        lines = (taxed | others).line_ids
+
+        def values():
+            return [
+                (line.credit_insurable, round(line.credit_untaxed_ratio, 9))
+                for line in lines
+            ]
+
+        computed = values()
+        self.env.cr.execute(FILL_SQL)
+        lines.invalidate_recordset()
+        self.assertEqual(values(), computed)
