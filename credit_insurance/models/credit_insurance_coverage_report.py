@@ -108,9 +108,7 @@ class CreditInsuranceCoverageReport(models.Model):
         Exposure = self.env["credit.exposure"].sudo()
         exposures = {
             partner_id: exposure
-            for partner_id, exposure in _without_jit(
-                self.env.cr, Exposure._compute_exposures, company
-            ).items()
+            for partner_id, exposure in Exposure._compute_exposures(company).items()
             if int(exposure.profile.get(coverage.POLICY_ID) or 0) == policy.id
         }
         self.env.cr.execute(SQL(_LATEST_COVERS_SQL, policy.id, today))
@@ -302,15 +300,3 @@ class CreditInsuranceCoverageReport(models.Model):
             self.env._("Total"),
             decimals=self.currency_id.decimal_places,
         )
-
-
-def _without_jit(cr, function, *args):
-    """``function(*args)`` with PostgreSQL's JIT compilation off: the plan of the
-    exposure query of every customer costs enough for PostgreSQL to compile it,
-    which takes longer than running it (seconds for 10 000 customers)."""
-    cr.execute("SELECT current_setting('jit')")
-    previous = cr.fetchone()[0]
-    cr.execute("SELECT set_config('jit', 'off', true)")
-    result = function(*args)  # on an error, the rollback restores the setting
-    cr.execute(SQL("SELECT set_config('jit', %s, true)", previous))
-    return result
