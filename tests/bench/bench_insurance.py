@@ -109,7 +109,7 @@ def logged(capture):
 
 def label(query):
     """What a logged query does, to group their time."""
-    if "WITH family" in query[:60]:
+    if "WITH family" in query[:100]:
         return "the exposure query"
     kind, table = bc.statement(query)
     return f"{kind} {'(subquery)' if table.startswith('(') else table.strip(chr(34))}"
@@ -129,12 +129,14 @@ def exposure_query(capture):
 
 
 def explain(registry, entry):
-    """EXPLAIN (ANALYZE, BUFFERS) of a logged query, JIT as the code had it."""
+    """EXPLAIN (ANALYZE, BUFFERS) of a logged query, with the settings (JIT, working
+    memory) the code gave it."""
     _seconds, query, params = entry
     with registry.cursor() as cr:
-        if query.startswith("SET LOCAL jit = off;"):
-            query = query.removeprefix("SET LOCAL jit = off;")
-            cr.execute("SET LOCAL jit = off")
+        while query.startswith("SET LOCAL "):
+            setting, query = query.split(";", 1)
+            cr.execute(setting)
+            query = query.lstrip()
         cr.execute(f"EXPLAIN (ANALYZE, BUFFERS) {query}", params)
         plan = [row[0] for row in cr.fetchall()]
         cr.rollback()
