@@ -433,11 +433,10 @@ class CreditExposure(models.Model):
         }
 
     @api.model
-    def _credit_judge(self, company, exposures, today):
-        """Per commercial partner id of ``exposures``: ``(policy, exposure, limit)``,
-        the customer's policy in ``company`` (if any), its exposure counting the
-        components that policy counts (and, for a member of a group, what the
-        members among ``exposures`` owe together), and its limit in force today."""
+    def _credit_counted(self, company, exposures):
+        """Per commercial partner id of ``exposures``: ``(policy, exposure)``, the
+        customer's policy in ``company`` (if any) and its exposure counting the
+        components that policy counts."""
         everything = self._credit_additive_components()
         policies = {}
         counted_exposures = {}
@@ -449,6 +448,15 @@ class CreditExposure(models.Model):
                 policies[policy_id] = (policy, counted)
             policy, counted = policies[policy_id]
             counted_exposures[partner_id] = (policy, exposure.counting(counted))
+        return counted_exposures
+
+    @api.model
+    def _credit_judge(self, company, exposures, today):
+        """Per commercial partner id of ``exposures``: ``(policy, exposure, limit)``,
+        the customer's policy in ``company`` (if any), its exposure counting the
+        components that policy counts (and, for a member of a group, what the
+        members among ``exposures`` owe together), and its limit in force today."""
+        counted_exposures = self._credit_counted(company, exposures)
         limits = (
             self.env["res.partner"]
             .with_company(company)
