@@ -174,7 +174,13 @@ class CreditExposure(models.Model):
             super()._credit_sql_params(company, today),
             states=list(coverage.COVER_STATES),
             # a buyer without a country is in the company's
-            company_country=company.partner_id.country_id.id or 0,
+            company_country=SQL(
+                """COALESCE((SELECT partner.country_id FROM res_company company
+                              JOIN res_partner partner
+                                ON partner.id = company.partner_id
+                             WHERE company.id = %s), 0)""",
+                company.id,
+            ),
             decision_in_force=SQL(DECISION_IN_FORCE_SQL, day=today),
         )
 

@@ -113,14 +113,16 @@ class CreditInsuranceCoverageReport(models.Model):
         }
         self.env.cr.execute(SQL(_LATEST_COVERS_SQL, policy.id, today))
         covers = {row[0]: row[1:] for row in self.env.cr.fetchall()}
-        judged = Exposure._credit_judge(company, exposures, today)
+        # the exposures as their policies count them (their limits not needed)
+        counted = Exposure._credit_counted(company, exposures)
         values = []
-        for partner_id, (_policy, figures, _limit) in judged.items():
+        for partner_id, (_policy, figures) in counted.items():
+            total = figures.total
             found = coverage.coverage(
-                figures, figures.profile[coverage.TERMS_KEY], today
+                figures, figures.profile[coverage.TERMS_KEY], today, total=total
             )
             cover_id, reference, expiry = covers.get(partner_id, (None, None, None))
-            owes = figures.total or found.insurable
+            owes = total or found.insurable
             if not (cover_id or found.status or (found.source and owes)):
                 continue
             values.append(
@@ -135,7 +137,7 @@ class CreditInsuranceCoverageReport(models.Model):
                     "source": found.source or None,
                     "insured_pct": found.insured_pct,
                     "cover": found.cover,
-                    "exposure": figures.total,
+                    "exposure": total,
                     "insurable": found.insurable,
                     "covered": found.covered,
                     "uninsured": found.uninsured,
