@@ -14,13 +14,15 @@ from .credit_insurance_cover_line import DECISION_IN_FORCE_SQL
 _INSURED_CTE = """
 insured AS MATERIALIZED (
     SELECT buyer.id, policy.id AS policy_id, policy.currency_id,
-           policy.insured_pct, policy.max_credit_days, policy.discretionary_amount,
+           policy.insured_pct, policy.max_credit_days, policy.tax_included,
+           policy.discretionary_amount,
            cover.insured_pct AS cover_pct, cover.date_expiry, cover.state,
            cover.amount
       FROM res_partner buyer
      CROSS JOIN LATERAL (
            SELECT policy.id, policy.currency_id, policy.insured_pct,
-                  policy.max_credit_days, policy.discretionary_amount
+                  policy.max_credit_days, policy.tax_included,
+                  policy.discretionary_amount
              FROM credit_insurance_policy policy
             WHERE policy.company_id = %(company_id)s
               AND policy.active
@@ -58,14 +60,14 @@ insured AS MATERIALIZED (
 
 # The insured buyers' open receivable items, read in credit_control's scan of them
 # (``insured`` joined): those of invoices within the policy's maximum credit terms
-# and not disputed are insurable (with and without tax), those not due yet give the
-# oldest due date of what is unpaid.
+# and not disputed are insurable, with or without tax as the policy says (only that
+# sum is taken); those not due yet give the oldest due date of what is unpaid.
 _INSURABLE_ITEM = """
-insured.id IS NOT NULL AND (aml.amount_residual_currency < 0 OR (
+aml.amount_residual_currency < 0 OR (
     aml.credit_insurable
     AND (insured.max_credit_days = 0
          OR aml.date_maturity - COALESCE(aml.invoice_date, aml.date)
-            <= insured.max_credit_days)))
+            <= insured.max_credit_days))
 """
 _NOT_DUE_ITEM = """
 insured.id IS NOT NULL
@@ -74,13 +76,15 @@ AND aml.date_maturity >= %(today)s AND aml.amount_residual_currency > 0
 _OPEN_ITEM_FIGURES = [
     (
         coverage.INSURABLE,
-        f"SUM(aml.amount_residual_currency) FILTER (WHERE {_INSURABLE_ITEM})",
+        "SUM(aml.amount_residual_currency) FILTER (WHERE insured.tax_included"
+        f" AND ({_INSURABLE_ITEM}))",
         "NULL",
     ),
     (
         coverage.INSURABLE_UNTAXED,
-        "SUM(aml.amount_residual_currency * aml.credit_untaxed_ratio)"
-        f" FILTER (WHERE {_INSURABLE_ITEM})",
+        "SUM(aml.amount_residual_currency * aml.credit_untaxed_ratio) FILTER ("
+        " WHERE insured.id IS NOT NULL AND insured.tax_included IS NOT TRUE"
+        f" AND ({_INSURABLE_ITEM}))",
         "NULL",
     ),
     (
