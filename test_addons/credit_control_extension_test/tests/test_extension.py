@@ -1,11 +1,16 @@
+from datetime import timedelta
+
 from odoo.tests import tagged
 
 from odoo.addons.credit_control.tests.common import CreditCommon
 
+from ..models.credit_exposure import LARGEST_ITEM
+
 
 @tagged("post_install", "-at_install")
 class TestExtension(CreditCommon):
-    """An add-on adds a component, a blocking rule and a report column."""
+    """An add-on adds a component, a figure of the open items, a blocking rule and
+    a report column."""
 
     def setUp(self):
         super().setUp()
@@ -43,3 +48,19 @@ class TestExtension(CreditCommon):
         )
         self.assertEqual(row.commitments, 300.0)
         self.assertEqual(row.exposure, 300.0)
+
+    def test_figure_of_the_open_items_read_in_their_scan(self):
+        self.invoice(50.0)
+        self.invoice(300.0, days_overdue=5)
+        self.invoice(200.0)
+        small = self.env["res.partner"].create({"name": "Small", "is_company": True})
+        self.invoice(50.0, partner=small)
+        exposures = self.env["credit.exposure"]._compute_exposures(
+            self.env.company, (self.customer | small).ids
+        )
+        exposure = exposures[self.customer.id]
+        self.assertEqual(exposure[LARGEST_ITEM], 300.0)
+        self.assertEqual(exposure.dates[LARGEST_ITEM], self.today - timedelta(days=5))
+        self.assertEqual(exposure.total, 850.0)  # not added to the exposure
+        # no item from the floor up: no figure
+        self.assertNotIn(LARGEST_ITEM, exposures[small.id].amounts)
