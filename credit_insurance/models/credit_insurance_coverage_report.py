@@ -122,6 +122,7 @@ class CreditInsuranceCoverageReport(models.Model):
                 figures, figures.profile[coverage.TERMS_KEY], today, total=total
             )
             cover_id, reference, expiry = covers.get(partner_id, (None, None, None))
+            stop = found.stop_delivery
             owes = total or found.insurable
             if not (cover_id or found.status or (found.source and owes)):
                 continue
@@ -132,7 +133,8 @@ class CreditInsuranceCoverageReport(models.Model):
                     "partner_id": partner_id,
                     "cover_id": cover_id,
                     "insurer_reference": reference or None,
-                    "date_expiry": expiry,
+                    # dates as text: the JSON encoder calls back for a date
+                    "date_expiry": expiry and expiry.isoformat(),
                     "status": found.status or None,
                     "source": found.source or None,
                     "insured_pct": found.insured_pct,
@@ -144,7 +146,7 @@ class CreditInsuranceCoverageReport(models.Model):
                     "overdue": figures.overdue,
                     "overdue_days": figures.overdue_days(today),
                     "utilisation": round(found.utilisation, 2),
-                    "stop_delivery": found.stop_delivery,
+                    "stop_delivery": stop and stop.isoformat(),
                 }
             )
         return values
