@@ -76,7 +76,8 @@ AND aml.date_maturity >= %(today)s AND aml.amount_residual_currency > 0
 _OPEN_ITEM_FIGURES = [
     (
         coverage.INSURABLE,
-        "SUM(aml.amount_residual_currency) FILTER (WHERE insured.tax_included"
+        # IS TRUE: a policy without tax (NULL) skips the items' conditions
+        "SUM(aml.amount_residual_currency) FILTER (WHERE insured.tax_included IS TRUE"
         f" AND ({_INSURABLE_ITEM}))",
         "NULL",
     ),
