@@ -96,7 +96,8 @@ _OPEN_ITEM_FIGURES = [
 ]
 
 # The insured buyers' profile and cover rows; for a policy with a discretionary
-# limit, the months since the buyer's first invoice.
+# limit, the months since the buyer's first invoice (``insurance_trading``: the
+# part below when a policy of the company has such a limit).
 _INSURANCE_SQL = """
 SELECT insured.id, figure.currency_id, figure.component, figure.amount, figure.date,
        NULL::text
@@ -119,6 +120,9 @@ SELECT insured.id, figure.currency_id, figure.component, figure.amount, figure.d
  WHERE (figure.component <> 'insurance_cover' OR insured.state IS NOT NULL)
    AND (figure.component <> 'insurance_discretionary'
         OR insured.discretionary_amount > 0)
+%(insurance_trading)s
+"""
+_TRADING_SQL = """
  UNION ALL
 SELECT insured.id, NULL, 'profile:insurance_trading_months',
        EXTRACT(YEAR FROM age(%(today)s, MIN(move.invoice_date))) * 12
@@ -175,8 +179,12 @@ class CreditExposure(models.Model):
 
     @api.model
     def _credit_sql_params(self, company, today):
+        params = super()._credit_sql_params(company, today)
+        Policy = self.env["credit.insurance.policy"]
+        trading = Policy._insurance_discretionary_in(company.id)
         return dict(
-            super()._credit_sql_params(company, today),
+            params,
+            insurance_trading=SQL(_TRADING_SQL, **params) if trading else SQL(),
             states=list(coverage.COVER_STATES),
             # a buyer without a country is in the company's
             company_country=SQL(

@@ -15,6 +15,9 @@ TERMS_FIELDS = {
     "hold_stop_delivery",
     "hold_terms",
 }
+# The fields that say whether a company has a policy with a discretionary limit
+# (cached per company).
+DISCRETIONARY_FIELDS = {"discretionary_amount", "active", "company_id"}
 # Days, amounts and rates of a policy that cannot be negative.
 NON_NEGATIVE = (
     "max_credit_days",
@@ -289,7 +292,28 @@ class CreditInsurancePolicy(models.Model):
             holds=frozenset(code for code, on in switches.items() if on),
         )
 
+    @api.model
+    @tools.ormcache("company_id")
+    def _insurance_discretionary_in(self, company_id):
+        """Whether a policy of the company has a discretionary limit: only then does
+        the exposure query read its buyers' months of trading."""
+        return bool(
+            self.sudo().search_count(
+                [("company_id", "=", company_id), ("discretionary_amount", ">", 0)],
+                limit=1,
+            )
+        )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        self.env.registry.clear_cache()
+        return super().create(vals_list)
+
     def write(self, vals):
-        if TERMS_FIELDS.intersection(vals):
+        if (TERMS_FIELDS | DISCRETIONARY_FIELDS).intersection(vals):
             self.env.registry.clear_cache()
         return super().write(vals)
+
+    def unlink(self):
+        self.env.registry.clear_cache()
+        return super().unlink()
