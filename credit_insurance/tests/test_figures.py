@@ -88,6 +88,21 @@ class TestFigures(InsuranceCommon):
         self.assertEqual(partner.credit_insurance_cover, 2000.0)
         self.assertEqual(partner.credit_insured, 540.0)
 
+    def test_months_of_trading_read_once_a_policy_has_a_discretionary_limit(self):
+        Policy = self.env["credit.insurance.policy"]
+        company = self.env.company.id
+        self.assertFalse(Policy._insurance_discretionary_in(company))
+        other = self.insurance.copy({"number": "TC-002", "discretionary_amount": 1.0})
+        self.assertTrue(Policy._insurance_discretionary_in(company))
+        other.active = False
+        self.assertFalse(Policy._insurance_discretionary_in(company))
+        self.insurance.discretionary_amount = 2000.0
+        self.assertTrue(Policy._insurance_discretionary_in(company))
+        self.sold(100.0, terms_days=30, days_overdue=200)  # trading since 230 days
+        self.assertTrue(self.figures().credit_insurance_source)
+        self.insurance.unlink()
+        self.assertFalse(Policy._insurance_discretionary_in(company))
+
     def test_stop_delivery_is_the_oldest_unpaid_due_date_plus_mep(self):
         self.sold(100.0, days_overdue=-10)
         self.assertEqual(
