@@ -1,6 +1,11 @@
 from odoo import api, fields, models
 from odoo.tools import sql
 
+from odoo.addons.credit_control.models.account_move_line import (
+    OPEN_ITEMS_INCLUDE,
+    open_items_index,
+)
+
 # What the exposure query needs to know of a journal item's invoice, copied onto the
 # item so that it reads the insured buyers' open items index-only, in the scan of
 # credit_control (the invoice of each of 10 000 open items costs more than the rest).
@@ -33,12 +38,13 @@ class AccountMoveLine(models.Model):
 
     # credit_control's index of the open items per customer, with what the
     # insurance figures read of them.
-    _credit_exposure_idx = models.Index(
-        "(partner_id, company_id) "
-        "INCLUDE (account_id, currency_id, amount_residual_currency, date_maturity, "
-        "invoice_date, date, credit_insurable, credit_untaxed_ratio) "
-        "WHERE reconciled IS NOT TRUE AND parent_state = 'posted' "
-        "AND amount_residual_currency <> 0"
+    _credit_exposure_idx = open_items_index(
+        (
+            *OPEN_ITEMS_INCLUDE,
+            "invoice_date",
+            "credit_insurable",
+            "credit_untaxed_ratio",
+        )
     )
 
     def _auto_init(self):
