@@ -202,38 +202,47 @@ def confirm_held(env):
 
 
 def bench_group(env, h, order_id):
-    """The archived group of the customer of ``order_id`` (at H = ``h``) and of
+    """An archived group of the customer of ``order_id`` (at H = ``h``) and of
     GROUP_MEMBERS - 1 regular customers, with a group limit no bench order
-    reaches: what the group adds is its regular members, the same at each H."""
+    reaches: what the group adds is its regular members, the same at each H.
+    Dropped after the measurements (``drop_bench_groups``), so that the database
+    stays as generated for the other benches."""
     from odoo import Command
 
-    Group = env["credit.group"].with_context(active_test=False)
-    name = f"{GROUP_NAME} H={h}"
-    group = Group.search([("name", "=", name)])
-    if not group:
-        customer = env["sale.order"].browse(order_id).partner_id.commercial_partner_id
-        heavy = env["sale.order"].search(
-            [("client_order_ref", "in", [f"bench-h{h}" for h in HEAVY])]
-        )
-        others = env["res.partner"].search(
-            [
-                ("customer_rank", ">", 0),
-                ("is_company", "=", True),
-                ("id", "not in", heavy.partner_id.commercial_partner_id.ids),
-            ],
-            order="id",
-            offset=HEAVY.index(h) * GROUP_MEMBERS,  # another H, other members
-            limit=GROUP_MEMBERS - 1,
-        )
-        group = Group.create(
+    customer = env["sale.order"].browse(order_id).partner_id.commercial_partner_id
+    heavy = env["sale.order"].search(
+        [("client_order_ref", "in", [f"bench-h{h}" for h in HEAVY])]
+    )
+    others = env["res.partner"].search(
+        [
+            ("customer_rank", ">", 0),
+            ("is_company", "=", True),
+            ("id", "not in", heavy.partner_id.commercial_partner_id.ids),
+        ],
+        order="id",
+        offset=HEAVY.index(h) * GROUP_MEMBERS,  # another H, other members
+        limit=GROUP_MEMBERS - 1,
+    )
+    return (
+        env["credit.group"]
+        .create(
             {
-                "name": name,
+                "name": f"{GROUP_NAME} H={h}",
                 "active": False,
                 "credit_limit": 1e12,
                 "partner_ids": [Command.set((customer | others).ids)],
             }
         )
-    return group.id
+        .id
+    )
+
+
+def drop_bench_groups(registry):
+    from odoo import SUPERUSER_ID, api
+
+    with registry.cursor() as cr:
+        env = api.Environment(cr, SUPERUSER_ID, {"active_test": False})
+        env["credit.group"].search([("name", "=like", f"{GROUP_NAME}%")]).unlink()
 
 
 def measure_group_check(registry, uid, orders, group_ids, pairs=GROUP_CHECK_PAIRS):
@@ -300,6 +309,7 @@ def measure_confirmation(registries, repeat):
                     .id
                 )
             if side == "ours":
+                drop_bench_groups(registry)  # of an interrupted run
                 group_ids = {h: bench_group(env, h, orders[side, h]) for h in HEAVY}
 
     def run(mode, h, capture=None):
@@ -338,6 +348,7 @@ def measure_confirmation(registries, repeat):
     group_check = measure_group_check(
         registries["ours"], salesperson["ours"], orders, group_ids
     )
+    drop_bench_groups(registries["ours"])
     log("confirmation done")
     return {
         "group_check": group_check,
