@@ -16,6 +16,7 @@ from . import credit_collection_mixin
 from . import credit_collection
 from . import credit_dso
 from . import credit_dunning
+from . import credit_dunning_email
 from . import credit_dunning_level
 from . import credit_dunning_line
 from . import credit_dunning_run
@@ -44,6 +45,7 @@ from . import credit_scorecard
 from . import credit_scorecard_band
 from . import credit_scorecard_factor
 from . import credit_scoring
+from . import ir_actions_report
 from . import payment_transaction
 from . import res_company
 from . import res_config_settings

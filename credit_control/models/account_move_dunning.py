@@ -1,4 +1,5 @@
-from odoo import fields, models
+from odoo import api, fields, models
+from odoo.tools import SQL
 
 
 class AccountMove(models.Model):
@@ -38,3 +39,32 @@ class AccountMove(models.Model):
             check_move_validity=False,
             skip_is_manually_modified=True,
         ).write(vals)
+
+    @api.model
+    def _credit_record_levels(self, levels, today):
+        """Record that the invoices of ``levels`` (invoice id: level id) reached
+        their dunning level on ``today``, in one UPDATE: none of their lines,
+        totals or tracked fields change."""
+        if not levels:
+            return
+        self.flush_model(["credit_dunning_level_id", "credit_dunning_date"])
+        self.env.cr.execute(
+            SQL(
+                "UPDATE account_move SET credit_dunning_level_id = level.id, "
+                "credit_dunning_date = %s, write_uid = %s, write_date = %s "
+                "FROM (VALUES %s) AS level(move_id, id) "
+                "WHERE account_move.id = level.move_id",
+                today,
+                self.env.uid,
+                self.env.cr.now(),
+                SQL(", ").join(SQL("(%s, %s)", *pair) for pair in levels.items()),
+            )
+        )
+        self.browse(list(levels)).invalidate_recordset(
+            [
+                "credit_dunning_level_id",
+                "credit_dunning_date",
+                "write_uid",
+                "write_date",
+            ]
+        )

@@ -93,12 +93,6 @@ class CreditDunning(models.Model):
 
     # Email
 
-    def _email_template(self):
-        self.ensure_one()
-        return self.level_id.mail_template_id or self.env.ref(
-            "credit_control.mail_template_credit_dunning"
-        )
-
     @api.depends("partner_id.child_ids.email", "partner_id.child_ids.type")
     def _compute_recipient_id(self):
         for communication in self:
@@ -107,56 +101,6 @@ class CreditDunning(models.Model):
                 lambda c: c.type == "invoice" and c.email
             )
             communication.recipient_id = contacts[:1] or partner
-
-    def _send_emails(self):
-        """Queue the emails of these communications, one batch per template; a
-        communication whose email cannot be made is marked failed with the error,
-        the others go on."""
-        ready = self.browse()
-        for communication in self:
-            if not communication.recipient_id.email:
-                communication._mark_failed(
-                    self.env._("The customer has no email address.")
-                )
-            else:
-                ready |= communication
-        for template in {c._email_template() for c in ready}:
-            batch = ready.filtered(lambda c, t=template: c._email_template() == t)
-            try:
-                with self.env.cr.savepoint():
-                    template.sudo().send_mail_batch(batch.ids, force_send=False)
-            except Exception:  # noqa: BLE001 - one bad email must not stop the batch
-                for communication in batch:
-                    communication._send_email(template)
-                continue
-            batch.write({"state": "sent", "error": False})
-
-    def _send_email(self, template):
-        self.ensure_one()
-        try:
-            with self.env.cr.savepoint():
-                template.sudo().send_mail(self.id, force_send=False)
-        except Exception as error:  # noqa: BLE001 - recorded on the communication
-            self._mark_failed(str(error))
-            return
-        self.write({"state": "sent", "error": False})
-
-    def _mark_failed(self, error):
-        self.write({"state": "failed", "error": error})
-        self.message_post(
-            body=Markup("<p>%s</p>")
-            % self.env._("The dunning email could not be sent: %(error)s", error=error)
-        )
-
-    def action_retry(self):
-        """Send again the emails that failed."""
-        self._check_controller()
-        self.check_access("write")
-        failed = self.sudo().filtered(lambda c: c.state == "failed")
-        if not failed:
-            raise UserError(self.env._("Only failed emails can be sent again."))
-        failed._send_emails()
-        return True
 
     # The customer's chatter
 
@@ -273,22 +217,34 @@ class CreditDunning(models.Model):
             )
             moves._credit_write_dunning({"credit_interest_until": self.date})
 
-    def _schedule_call(self):
-        self.ensure_one()
-        partner = self.partner_id.with_company(self.company_id)
-        user = partner._credit_dunning_collector()
-        env = self.with_context(lang=user.lang).env
-        partner.sudo().activity_schedule(
-            "mail.mail_activity_data_call",
-            summary=env._("Call about overdue invoices"),
-            note=env._(
-                "%(level)s: %(amount)s overdue, see %(communication)s.",
-                level=self.level_id.with_env(env).name,
-                amount=self._format_total(),
-                communication=self.display_name,
-            ),
-            user_id=user.id,
-        )
+    def _schedule_calls(self):
+        """A phone call for each customer of these communications, given to its
+        collector and written in the collector's language; in one create."""
+        call = self.env.ref("mail.mail_activity_data_call")
+        model_id = self.env["ir.model"]._get_id("res.partner")
+        values = []
+        for communication in self:
+            partner = communication.partner_id.with_company(communication.company_id)
+            user = partner._credit_dunning_collector()
+            env = self.with_context(lang=user.lang).env
+            values.append(
+                {
+                    "activity_type_id": call.id,
+                    "summary": env._("Call about overdue invoices"),
+                    "note": env._(
+                        "%(level)s: %(amount)s overdue, see %(communication)s.",
+                        level=communication.level_id.with_env(env).name,
+                        amount=communication._format_total(),
+                        communication=communication.display_name,
+                    ),
+                    "automated": True,
+                    "date_deadline": communication.date,
+                    "res_model_id": model_id,
+                    "res_id": partner.id,
+                    "user_id": user.id,
+                }
+            )
+        self.env["mail.activity"].sudo().create(values)
 
     def _format_total(self):
         self.ensure_one()

@@ -238,24 +238,23 @@ class CreditDunningRun(models.Model):
 
     def _process(self, planned):
         """Create the communications of ``planned``, record the invoices' new
-        levels and do the levels' actions; all in the current transaction."""
+        levels and do the levels' actions; all in the current transaction.  The
+        communications log nothing on their own chatter: the customers' does."""
         self.ensure_one()
-        today = self.date
-        Level = self.env["credit.dunning.level"].sudo()
         communications = (
             self.env["credit.dunning"]
             .sudo()
+            .with_context(tracking_disable=True)
             .create([self._communication_values(p) for p in planned])
         )
-        by_level = defaultdict(list)
-        for plan in planned:
-            for line in plan.communication.lines:
-                by_level[line.level.key].append(line.item.key[1])
-        Move = self.env["account.move"].sudo()
-        for level_id, move_ids in by_level.items():
-            Move.browse(move_ids)._credit_write_dunning(
-                {"credit_dunning_level_id": level_id, "credit_dunning_date": today}
-            )
+        self.env["account.move"].sudo()._credit_record_levels(
+            {
+                line.item.key[1]: line.level.key
+                for plan in planned
+                for line in plan.communication.lines
+            },
+            self.date,
+        )
         for communication, plan in zip(communications, planned, strict=True):
             if plan.policy.dunning_charge_mode == "invoice":
                 communication._invoice_charges(plan.communication)
@@ -264,10 +263,9 @@ class CreditDunningRun(models.Model):
             lambda c: c.state == "draft" and not c.print_letter
         ).state = "done"
         communications._credit_log_sent()
+        communications.filtered("level_id.phone_call")._schedule_calls()
         for communication in communications:
-            level = Level.browse(communication.level_id.id)
-            if level.phone_call:
-                communication._schedule_call()
+            level = communication.level_id
             if level.credit_hold:
                 communication._place_hold()
             if level.escalation != "none":

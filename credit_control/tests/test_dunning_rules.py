@@ -1,8 +1,12 @@
+import io
 from unittest.mock import patch
 
+from odoo import Command
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import tagged
+from odoo.tools.pdf import PdfFileReader
 
+from ..models.ir_actions_report import _patched_qt
 from .test_dunning import DunningCommon
 
 
@@ -40,10 +44,7 @@ class TestDunningRules(DunningCommon):
         def broken(*args, **kwargs):
             raise ValueError("SMTP server refused")
 
-        with (
-            patch.object(type(template), "send_mail_batch", broken),
-            patch.object(type(template), "send_mail", broken),
-        ):
+        with patch.object(type(template), "_generate_template", broken):
             run = self.run_on()
         dunned = self.communications()
         self.assertEqual(dunned.state, "failed")
@@ -119,3 +120,84 @@ class TestDunningRules(DunningCommon):
         self.assertEqual(levels[4].escalation, "legal")
         self.env["credit.dunning.level"]._credit_ensure_default_levels()
         self.assertEqual(len(company.credit_policy_id.dunning_level_ids), 5)
+
+
+@tagged("post_install", "-at_install")
+class TestDunningStatements(DunningCommon):
+    """The statements of a batch of emails, printed by as few wkhtmltopdf runs as
+    possible and split per communication."""
+
+    def test_emails_queued_together_with_their_statement(self):
+        other = self.env["res.partner"].create(
+            {"name": "Other Customer", "email": "other@example.com"}
+        )
+        self.invoice(100.0, days_overdue=10)
+        self.invoice(100.0, partner=other, days_overdue=10)
+        template = self.env.ref("credit_control.mail_template_credit_dunning")
+
+        def one_by_one(*args, **kwargs):
+            raise AssertionError("the emails of a run are queued together")
+
+        with patch.object(type(template), "send_mail", one_by_one):
+            run = self.run_on()
+        self.assertEqual(set(run.dunning_ids.mapped("state")), {"sent"})
+        mails = self.env["mail.mail"].search(
+            [("model", "=", "credit.dunning"), ("res_id", "in", run.dunning_ids.ids)]
+        )
+        self.assertEqual(mails.recipient_ids, self.customer | other)
+        for mail in mails:
+            statement = mail.attachment_ids
+            self.assertEqual(len(statement), 1)
+            self.assertTrue(statement.name.startswith("Statement - "))
+            self.assertEqual(
+                (statement.res_model, statement.res_id),
+                ("mail.message", mail.mail_message_id.id),
+                "deleted with the mail",
+            )
+
+    def test_statements_printed_together_and_split(self):
+        Report = self.env["ir.actions.report"].with_context(force_report_rendering=True)
+        if Report.get_wkhtmltopdf_state() not in ("ok", "workers"):
+            self.skipTest("wkhtmltopdf is not available")
+        invoice = self.invoice(100.0, days_overdue=10)
+        customers = self.env["res.partner"].create(
+            [{"name": f"Statement {n}"} for n in range(3)]
+        )
+        communications = self.env["credit.dunning"].create(
+            [
+                {
+                    "partner_id": customer.id,
+                    "date": self.today,
+                    "currency_id": self.currency.id,
+                    "level_id": self.reminder.id,
+                    "line_ids": [
+                        Command.create({"move_id": invoice.id, "residual": 100.0})
+                        for _line in range(lines)
+                    ],
+                }
+                for customer, lines in zip(customers, (1, 80, 1), strict=True)
+            ]
+        )
+        report = self.env.ref("credit_control.action_report_credit_dunning")
+        runs = []
+        run_wkhtmltopdf = type(Report)._run_wkhtmltopdf
+
+        def counted(self, bodies, **kwargs):
+            runs.append(len(bodies))
+            return run_wkhtmltopdf(self, bodies, **kwargs)
+
+        with patch.object(type(Report), "_run_wkhtmltopdf", counted):
+            pages = Report._credit_render_per_record(report, communications.ids)
+            self.assertEqual(len(runs), 1 if _patched_qt() else 5, "3, 1, 2, 1, 1")
+            runs.clear()
+            short = communications[0] | communications[2]
+            Report._credit_render_per_record(report, short.ids)
+            self.assertEqual(runs, [len(short) if _patched_qt() else 1])
+        self.assertEqual(list(pages), communications.ids)
+        counts = [
+            PdfFileReader(io.BytesIO(content)).getNumPages()
+            for content, report_format in pages.values()
+            if report_format == "pdf"
+        ]
+        self.assertEqual(counts[::2], [1, 1])
+        self.assertGreater(counts[1], 1, "80 invoices take more than a page")
