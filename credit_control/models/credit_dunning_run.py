@@ -1,6 +1,6 @@
 from collections import defaultdict, namedtuple
 
-from odoo import Command, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import AccessError
 from odoo.tools import SQL
 
@@ -8,7 +8,7 @@ from ..lib import dunning
 
 CONTROLLER_GROUP = "credit_control.group_credit_controller"
 # Customers handled per transaction by the run.
-BATCH = 200
+BATCH = 500
 
 # A communication the run plans: the plain one of ``dunning.plan_run`` with the
 # policy whose levels it follows.
@@ -247,6 +247,14 @@ class CreditDunningRun(models.Model):
             .with_context(tracking_disable=True)
             .create([self._communication_values(p) for p in planned])
         )
+        self.env["credit.dunning.line"]._credit_insert(
+            [
+                dict(values, dunning_id=communication.id)
+                for communication, plan in zip(communications, planned, strict=True)
+                for values in self._line_values(plan)
+            ]
+        )
+        communications.invalidate_recordset(["line_ids"])
         self.env["account.move"].sudo()._credit_record_levels(
             {
                 line.item.key[1]: line.level.key
@@ -274,38 +282,40 @@ class CreditDunningRun(models.Model):
 
     def _communication_values(self, plan):
         communication = plan.communication
-        today = self.date
-
-        def line(item, level_id, interest, stepped):
-            return Command.create(
-                {
-                    "move_line_id": item.key[0],
-                    "move_id": item.key[1],
-                    "level_id": level_id,
-                    "date_maturity": item.due_date,
-                    "residual": item.residual,
-                    "days_overdue": item.days_past_due(today),
-                    "interest": interest,
-                    "stepped": stepped,
-                }
-            )
-
         return {
             "run_id": self.id,
             "company_id": self.company_id.id,
-            "date": today,
+            "date": self.date,
             "partner_id": communication.partner,
             "currency_id": communication.currency,
             "level_id": communication.level.key,
             "total": communication.total,
             "fee": communication.fee,
             "interest": communication.interest,
-            "line_ids": [
-                line(step.item, step.level.key, step.interest, True)
-                for step in communication.lines
-            ]
-            + [line(item, False, 0.0, False) for item in communication.others],
         }
+
+    def _line_values(self, plan):
+        """The lines of the communication of ``plan``: the invoices that reached
+        a level, then the other overdue ones."""
+        today = self.date
+
+        def line(item, level_id, interest, stepped):
+            return {
+                "move_line_id": item.key[0],
+                "move_id": item.key[1],
+                "level_id": level_id,
+                "date_maturity": item.due_date,
+                "residual": item.residual,
+                "days_overdue": item.days_past_due(today),
+                "interest": interest,
+                "stepped": stepped,
+            }
+
+        communication = plan.communication
+        return [
+            line(step.item, step.level.key, step.interest, True)
+            for step in communication.lines
+        ] + [line(item, None, 0.0, False) for item in communication.others]
 
     def _lift_holds(self, held):
         """Lift the dunning blocks of the company's customers that have no
