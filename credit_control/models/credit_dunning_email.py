@@ -30,10 +30,14 @@ class CreditDunning(models.Model):
 
     _inherit = "credit.dunning"  # pylint: disable=consider-merging-classes-inherited
 
-    def _email_template(self):
+    def _email_template(self, default=None):
+        """The template of the communication's level, else ``default`` (the
+        standard dunning email when not given)."""
         self.ensure_one()
-        return self.level_id.mail_template_id or self.env.ref(
-            "credit_control.mail_template_credit_dunning"
+        return (
+            self.level_id.mail_template_id
+            or default
+            or self.env.ref("credit_control.mail_template_credit_dunning")
         )
 
     def _send_emails(self):
@@ -48,7 +52,9 @@ class CreditDunning(models.Model):
                 )
             else:
                 ready |= communication
-        for template, batch in ready.grouped(lambda c: c._email_template()).items():
+        default = self.env.ref("credit_control.mail_template_credit_dunning")
+        templates = ready.grouped(lambda c: c._email_template(default))
+        for template, batch in templates.items():
             try:
                 with self.env.cr.savepoint():
                     batch._queue_emails(template.sudo())
@@ -65,8 +71,13 @@ class CreditDunning(models.Model):
         with an email layout goes through ``send_mail_batch``."""
         if template.email_layout_xmlid:
             return template.send_mail_batch(self.ids, force_send=False)
+        Report = self.env["ir.actions.report"].sudo()
+        rendering = [
+            (report, Report._credit_start_rendering(report, self.ids))
+            for report in template.report_template_ids
+        ]
         values = template._generate_template(self.ids, RENDERED)
-        reports = self._report_attachments(template.report_template_ids)
+        reports = self._report_attachments(rendering)
         for communication in self:
             mail = values[communication.id]
             if not mail.get("email_from"):
@@ -102,14 +113,13 @@ class CreditDunning(models.Model):
             )
         return mails
 
-    def _report_attachments(self, reports):
-        """``{communication id: [attachment ids]}``: ``reports`` of these
-        communications, each rendered once for all of them, as attachments of
-        the mails' messages."""
-        Report = self.env["ir.actions.report"].sudo()
+    def _report_attachments(self, rendering):
+        """``{communication id: [attachment ids]}``: the reports of these
+        communications, ``(report, function returning them per communication)``,
+        as attachments of the mails' messages."""
         values = []
-        for report in reports:
-            rendered = Report._credit_render_per_record(report, self.ids)
+        for report, render in rendering:
+            rendered = render()
             for communication in self:
                 content, report_format = rendered[communication.id]
                 name = (
@@ -133,7 +143,7 @@ class CreditDunning(models.Model):
         attachments = self.env["ir.attachment"].sudo().create(values)
         result = {}
         for attachment, communication in zip(
-            attachments, list(self) * len(reports), strict=True
+            attachments, list(self) * len(rendering), strict=True
         ):
             result.setdefault(communication.id, []).append(attachment.id)
         return result

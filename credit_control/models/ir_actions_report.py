@@ -1,6 +1,9 @@
 import functools
 import io
+import os
 import subprocess
+import tempfile
+from concurrent.futures import ThreadPoolExecutor
 
 import lxml.html
 from markupsafe import Markup
@@ -8,6 +11,8 @@ from markupsafe import Markup
 from odoo import api, models, modules, tools
 from odoo.tools.misc import find_in_path
 from odoo.tools.pdf import PdfFileReader, PdfFileWriter
+
+from odoo.addons.base.models import ir_actions_report
 
 ARTICLES = "//div[contains(concat(' ', normalize-space(@class), ' '), ' article ')]"
 PAGE_BREAK = Markup('<div style="page-break-before: always;"></div>')
@@ -33,31 +38,35 @@ class IrActionsReport(models.Model):
     _inherit = "ir.actions.report"
 
     @api.model
-    def _credit_render_per_record(self, report_ref, res_ids):
-        """``{res_id: (content, format)}``: what ``_render_qweb_pdf`` gives for
-        each record alone, from as few wkhtmltopdf runs as possible.
+    def _credit_start_rendering(self, report_ref, res_ids):
+        """A function returning ``{res_id: (content, format)}``, what
+        ``_render_qweb_pdf`` gives for each record alone, from as few wkhtmltopdf
+        runs as possible, started in the background when it can be.
 
         wkhtmltopdf built with patched Qt prints the records in one run and Odoo
         splits them along the outlines.  Built without (Debian's), it prints one
         document per run: the records are then printed as one document, a page
-        break before each, and split along the pages when each record took one
-        page; otherwise each half is printed again, down to single records.
-        Tests render HTML, one record at a time, as Odoo does.
+        break before each, by a thread with a cursor of its own; then split along
+        the pages when each record took one page, else each half is printed
+        again, down to single records.  Tests render HTML, one record at a time,
+        as Odoo does.
         """
         testing = modules.module.current_test or tools.config["test_enable"]
         if len(res_ids) < 2 or (
             testing and not self.env.context.get("force_report_rendering")
         ):
-            return {
+            rendered = {
                 res_id: self._render_qweb_pdf(report_ref, [res_id])
                 for res_id in res_ids
             }
+            return lambda: rendered
         if _patched_qt():
             streams, _format = self._pre_render_qweb_pdf(report_ref, res_ids)
-            return {
+            rendered = {
                 res_id: (streams[res_id]["stream"].getvalue(), "pdf")
                 for res_id in res_ids
             }
+            return lambda: rendered
         html = self._render_qweb_html(
             report_ref, res_ids, data={"report_type": "pdf", "debug": False}
         )[0]
@@ -67,38 +76,87 @@ class IrActionsReport(models.Model):
         articles = [
             Markup(lxml.html.tostring(node, encoding="unicode")) for node in nodes
         ]
-        pages = self._credit_pdf_pages(report_ref, articles, paper)
-        return {
-            int(node.get("data-oe-id")): (page, "pdf")
-            for node, page in zip(nodes, pages, strict=True)
-        }
+        report_id = self._get_report(report_ref).id
+        printed = self._credit_print_in_background(
+            report_id, self._credit_one_document(report_id, articles), paper
+        )
+
+        def rendered():
+            pages = self._credit_pdf_pages(report_id, articles, paper, printed())
+            return {
+                int(node.get("data-oe-id")): (page, "pdf")
+                for node, page in zip(nodes, pages, strict=True)
+            }
+
+        return rendered
 
     @api.model
-    def _credit_pdf_pages(self, report_ref, articles, paper):
-        """The PDF of each of ``articles`` (HTML), printed as one document."""
-        report = self._get_report(report_ref)
+    def _credit_print_in_background(self, report_id, body, paper):
+        """Start wkhtmltopdf on the HTML document ``body`` in a thread (nothing
+        of the ORM there); returns a function waiting for its PDF, ``None`` when
+        it failed (printed again the usual way, that says why)."""
+        args = self._build_wkhtmltopdf_args(
+            self._get_report(report_id).get_paperformat(),
+            False,
+            specific_paperformat_args=paper,
+        )
+        body_fd, body_path = tempfile.mkstemp(suffix=".html", prefix="report.body.tmp.")
+        with os.fdopen(body_fd, "wb") as body_file:
+            body_file.write(body.encode())
+        pdf_fd, pdf_path = tempfile.mkstemp(suffix=".pdf", prefix="report.tmp.")
+        os.close(pdf_fd)
+        executor = ThreadPoolExecutor(max_workers=1)
+        printing = executor.submit(
+            ir_actions_report._run_wkhtmltopdf, [*args, body_path, pdf_path]
+        )
+        executor.shutdown(wait=False)
+
+        def printed():
+            try:
+                # 1: what failed to load (an image, the assets) is left out
+                if printing.result().returncode not in (0, 1):
+                    return None
+                with open(pdf_path, "rb") as pdf:
+                    return pdf.read() or None
+            finally:
+                os.unlink(body_path)
+                os.unlink(pdf_path)
+
+        return printed
+
+    @api.model
+    def _credit_one_document(self, report_id, articles):
+        """The HTML document printing ``articles``, a page break before each."""
         layout = self._get_layout()
-        body = self.env["ir.qweb"]._render(
+        return self.env["ir.qweb"]._render(
             layout.id,
             {
                 "subst": False,
                 "body": PAGE_BREAK.join(articles),
                 "base_url": self._get_report_url(layout=layout),
-                "report_xml_id": report.xml_id,
+                "report_xml_id": self._get_report(report_id).xml_id,
                 "debug": False,
             },
         )
-        pdf = self._run_wkhtmltopdf(
-            [body], report_ref=report_ref, specific_paperformat_args=paper
-        )
-        reader = PdfFileReader(io.BytesIO(pdf))
+
+    @api.model
+    def _credit_pdf_pages(self, report_id, articles, paper, pdf=None):
+        """The PDF of each of ``articles`` (HTML), from ``pdf``, theirs printed as
+        one document (printed here when not given)."""
+        if not pdf:
+            pdf = self._run_wkhtmltopdf(
+                [self._credit_one_document(report_id, articles)],
+                report_ref=report_id,
+                specific_paperformat_args=paper,
+            )
         if len(articles) == 1:
             return [pdf]
+        reader = PdfFileReader(io.BytesIO(pdf))
         if reader.getNumPages() != len(articles):
             half = len(articles) // 2
             return self._credit_pdf_pages(
-                report_ref, articles[:half], paper
-            ) + self._credit_pdf_pages(report_ref, articles[half:], paper)
+                report_id, articles[:half], paper
+            ) + self._credit_pdf_pages(report_id, articles[half:], paper)
         pages = []
         for number in range(reader.getNumPages()):
             writer = PdfFileWriter()

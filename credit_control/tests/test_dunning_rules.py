@@ -6,6 +6,8 @@ from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import tagged
 from odoo.tools.pdf import PdfFileReader
 
+from odoo.addons.base.models import ir_actions_report
+
 from ..models.ir_actions_report import _patched_qt
 from .test_dunning import DunningCommon
 
@@ -180,19 +182,19 @@ class TestDunningStatements(DunningCommon):
         )
         report = self.env.ref("credit_control.action_report_credit_dunning")
         runs = []
-        run_wkhtmltopdf = type(Report)._run_wkhtmltopdf
+        run_wkhtmltopdf = ir_actions_report._run_wkhtmltopdf
 
-        def counted(self, bodies, **kwargs):
-            runs.append(len(bodies))
-            return run_wkhtmltopdf(self, bodies, **kwargs)
+        def counted(args):
+            runs.append(args)
+            return run_wkhtmltopdf(args)
 
-        with patch.object(type(Report), "_run_wkhtmltopdf", counted):
-            pages = Report._credit_render_per_record(report, communications.ids)
+        with patch.object(ir_actions_report, "_run_wkhtmltopdf", counted):
+            pages = Report._credit_start_rendering(report, communications.ids)()
             self.assertEqual(len(runs), 1 if _patched_qt() else 5, "3, 1, 2, 1, 1")
             runs.clear()
             short = communications[0] | communications[2]
-            Report._credit_render_per_record(report, short.ids)
-            self.assertEqual(runs, [len(short) if _patched_qt() else 1])
+            Report._credit_start_rendering(report, short.ids)()
+            self.assertEqual(len(runs), 1, "both in one run")
         self.assertEqual(list(pages), communications.ids)
         counts = [
             PdfFileReader(io.BytesIO(content)).getNumPages()
