@@ -34,6 +34,22 @@ def _patched_qt():
     return "with patched qt" in version
 
 
+def _print(args, body_path, pdf_path):
+    """The PDF wkhtmltopdf prints from the file ``body_path``, ``None`` when it
+    failed; both files removed."""
+    try:
+        # 1: what failed to load (an image, the assets) is left out
+        if ir_actions_report._run_wkhtmltopdf(
+            [*args, body_path, pdf_path]
+        ).returncode not in (0, 1):
+            return None
+        with open(pdf_path, "rb") as pdf:
+            return pdf.read() or None
+    finally:
+        os.unlink(body_path)
+        os.unlink(pdf_path)
+
+
 class IrActionsReport(models.Model):
     _inherit = "ir.actions.report"
 
@@ -46,7 +62,7 @@ class IrActionsReport(models.Model):
         wkhtmltopdf built with patched Qt prints the records in one run and Odoo
         splits them along the outlines.  Built without (Debian's), it prints one
         document per run: the records are then printed as one document, a page
-        break before each, by a thread with a cursor of its own; then split along
+        break before each, by wkhtmltopdf in a thread; then split along
         the pages when each record took one page, else each half is printed
         again, down to single records.  Tests render HTML, one record at a time,
         as Odoo does.
@@ -92,9 +108,9 @@ class IrActionsReport(models.Model):
 
     @api.model
     def _credit_print_in_background(self, report_id, body, paper):
-        """Start wkhtmltopdf on the HTML document ``body`` in a thread (nothing
-        of the ORM there); returns a function waiting for its PDF, ``None`` when
-        it failed (printed again the usual way, that says why)."""
+        """Start printing the HTML document ``body`` in a thread (``_print``,
+        nothing of the ORM there); returns a function waiting for its PDF,
+        ``None`` when it failed (printed again the usual way, that says why)."""
         args = self._build_wkhtmltopdf_args(
             self._get_report(report_id).get_paperformat(),
             False,
@@ -106,23 +122,9 @@ class IrActionsReport(models.Model):
         pdf_fd, pdf_path = tempfile.mkstemp(suffix=".pdf", prefix="report.tmp.")
         os.close(pdf_fd)
         executor = ThreadPoolExecutor(max_workers=1)
-        printing = executor.submit(
-            ir_actions_report._run_wkhtmltopdf, [*args, body_path, pdf_path]
-        )
+        printing = executor.submit(_print, args, body_path, pdf_path)
         executor.shutdown(wait=False)
-
-        def printed():
-            try:
-                # 1: what failed to load (an image, the assets) is left out
-                if printing.result().returncode not in (0, 1):
-                    return None
-                with open(pdf_path, "rb") as pdf:
-                    return pdf.read() or None
-            finally:
-                os.unlink(body_path)
-                os.unlink(pdf_path)
-
-        return printed
+        return printing.result
 
     @api.model
     def _credit_one_document(self, report_id, articles):
