@@ -50,6 +50,12 @@ def _print(args, body_path, pdf_path):
         os.unlink(pdf_path)
 
 
+def _testing(env):
+    """Whether tests run that render reports as HTML, as Odoo's do."""
+    testing = modules.module.current_test or tools.config["test_enable"]
+    return testing and not env.context.get("force_report_rendering")
+
+
 class IrActionsReport(models.Model):
     _inherit = "ir.actions.report"
 
@@ -67,10 +73,7 @@ class IrActionsReport(models.Model):
         again, down to single records.  Tests render HTML, one record at a time,
         as Odoo does.
         """
-        testing = modules.module.current_test or tools.config["test_enable"]
-        if len(res_ids) < 2 or (
-            testing and not self.env.context.get("force_report_rendering")
-        ):
+        if len(res_ids) < 2 or _testing(self.env):
             rendered = {
                 res_id: self._render_qweb_pdf(report_ref, [res_id])
                 for res_id in res_ids
@@ -83,15 +86,7 @@ class IrActionsReport(models.Model):
                 for res_id in res_ids
             }
             return lambda: rendered
-        html = self._render_qweb_html(
-            report_ref, res_ids, data={"report_type": "pdf", "debug": False}
-        )[0]
-        root = lxml.html.fromstring(html, parser=lxml.html.HTMLParser(encoding="utf-8"))
-        paper = {k: v for k, v in root.items() if k.startswith("data-report-")}
-        nodes = root.xpath(ARTICLES)
-        articles = [
-            Markup(lxml.html.tostring(node, encoding="unicode")) for node in nodes
-        ]
+        nodes, articles, paper = self._credit_articles(report_ref, res_ids)
         report_id = self._get_report(report_ref).id
         printed = self._credit_print_in_background(
             report_id, self._credit_one_document(report_id, articles), paper
@@ -105,6 +100,44 @@ class IrActionsReport(models.Model):
             }
 
         return rendered
+
+    def _render_qweb_pdf(self, report_ref, res_ids=None, data=None):
+        """Several communications (the letters of a run) as one PDF: printed as one
+        document when wkhtmltopdf is not built with patched Qt, which refuses the
+        document per record that Odoo gives it."""
+        report = self._get_report(report_ref)
+        if (
+            report.report_name != "credit_control.report_credit_dunning"
+            or not res_ids
+            or len(res_ids) < 2
+            or _patched_qt()
+            or _testing(self.env)
+        ):
+            return super()._render_qweb_pdf(report_ref, res_ids, data)
+        _nodes, articles, paper = self._credit_articles(report_ref, res_ids, data)
+        pdf = self._run_wkhtmltopdf(
+            [self._credit_one_document(report.id, articles)],
+            report_ref=report.id,
+            specific_paperformat_args=paper,
+        )
+        return pdf, "pdf"
+
+    @api.model
+    def _credit_articles(self, report_ref, res_ids, data=None):
+        """The report of ``res_ids`` as HTML: the node of each record's article, its
+        HTML, and the paper format the report asks for."""
+        html = self._render_qweb_html(
+            report_ref,
+            res_ids,
+            data={**(data or {}), "report_type": "pdf", "debug": False},
+        )[0]
+        root = lxml.html.fromstring(html, parser=lxml.html.HTMLParser(encoding="utf-8"))
+        paper = {k: v for k, v in root.items() if k.startswith("data-report-")}
+        nodes = root.xpath(ARTICLES)
+        articles = [
+            Markup(lxml.html.tostring(node, encoding="unicode")) for node in nodes
+        ]
+        return nodes, articles, paper
 
     @api.model
     def _credit_print_in_background(self, report_id, body, paper):

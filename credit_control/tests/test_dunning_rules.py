@@ -203,3 +203,32 @@ class TestDunningStatements(DunningCommon):
         ]
         self.assertEqual(counts[::2], [1, 1])
         self.assertGreater(counts[1], 1, "80 invoices take more than a page")
+
+    def test_letters_print_in_one_document(self):
+        """Several letters print as one PDF, whichever wkhtmltopdf is installed
+        (Debian's refuses the document per record that Odoo gives it)."""
+        Report = self.env["ir.actions.report"].with_context(force_report_rendering=True)
+        if Report.get_wkhtmltopdf_state() not in ("ok", "workers"):
+            self.skipTest("wkhtmltopdf is not available")
+        invoice = self.invoice(100.0, days_overdue=10)
+        letters = self.env["credit.dunning"].create(
+            [
+                {
+                    "partner_id": customer.id,
+                    "date": self.today,
+                    "currency_id": self.currency.id,
+                    "level_id": self.letter.id,
+                    "line_ids": [
+                        Command.create({"move_id": invoice.id, "residual": 100.0})
+                    ],
+                }
+                for customer in self.env["res.partner"].create(
+                    [{"name": f"Letter {n}"} for n in range(2)]
+                )
+            ]
+        )
+        content, report_format = Report._render_qweb_pdf(
+            "credit_control.action_report_credit_dunning", letters.ids
+        )
+        self.assertEqual(report_format, "pdf")
+        self.assertEqual(PdfFileReader(io.BytesIO(content)).getNumPages(), 2)
