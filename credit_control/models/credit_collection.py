@@ -2,7 +2,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
 
-from .credit_exposure import OPEN_RECEIVABLE_SQL
+from .credit_exposure_sql import OPEN_RECEIVABLE_SQL
 
 CONTROLLER_GROUP = "credit_control.group_credit_controller"
 # Days without contact after which a customer shows under "Not Contacted".
