@@ -1,18 +1,6 @@
 from odoo import api, fields, models
-from odoo.tools import SQL
 
-# The columns the run gives, and their types.
-COLUMNS = {
-    "dunning_id": "int",
-    "move_line_id": "int",
-    "move_id": "int",
-    "level_id": "int",
-    "date_maturity": "date",
-    "residual": "numeric",
-    "days_overdue": "int",
-    "interest": "numeric",
-    "stepped": "bool",
-}
+from ..tools import copy_rows
 
 
 class CreditDunningLine(models.Model):
@@ -43,32 +31,17 @@ class CreditDunningLine(models.Model):
 
     @api.model
     def _credit_insert(self, values_list):
-        """Create the lines of ``values_list`` (the keys of ``COLUMNS``, amounts
-        rounded to their currency) in one INSERT; the company is their
-        communication's.  Nothing else is computed on a line: a run writes some
-        hundred thousand of them."""
+        """Create the lines of ``values_list`` (the same keys in each, amounts
+        rounded to their currency, the company their communication's) at once.
+        Nothing else is computed on a line: a run writes some hundred thousand of
+        them."""
         if not values_list:
             return
-        self.env["credit.dunning"].flush_model(["company_id"])
         now, uid = self.env.cr.now(), self.env.uid
-        self.env.cr.execute(
-            SQL(
-                """
-                INSERT INTO credit_dunning_line (%(columns)s, company_id,
-                            create_uid, create_date, write_uid, write_date)
-                SELECT line.*, dunning.company_id, %(uid)s, %(now)s, %(uid)s, %(now)s
-                  FROM unnest(%(arrays)s) AS line(%(columns)s)
-                  JOIN credit_dunning dunning ON dunning.id = line.dunning_id
-                """,
-                columns=SQL(", ").join(SQL.identifier(name) for name in COLUMNS),
-                arrays=SQL(", ").join(
-                    SQL(
-                        f"%s::{kind}[]",
-                        [values[name] for values in values_list],
-                    )
-                    for name, kind in COLUMNS.items()
-                ),
-                uid=uid,
-                now=now,
-            )
+        names = list(values_list[0])
+        copy_rows(
+            self.env.cr,
+            self._table,
+            [*names, "create_uid", "create_date", "write_uid", "write_date"],
+            ((*(v[name] for name in names), uid, now, uid, now) for v in values_list),
         )

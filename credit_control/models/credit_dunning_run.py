@@ -249,7 +249,11 @@ class CreditDunningRun(models.Model):
         )
         self.env["credit.dunning.line"]._credit_insert(
             [
-                dict(values, dunning_id=communication.id)
+                dict(
+                    values,
+                    dunning_id=communication.id,
+                    company_id=communication.company_id.id,
+                )
                 for communication, plan in zip(communications, planned, strict=True)
                 for values in self._line_values(plan)
             ]

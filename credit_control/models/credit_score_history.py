@@ -106,15 +106,12 @@ class CreditScoreHistory(models.Model):
         )
 
     def _credit_follow_up(self, previous):
-        """Act on the customers whose grade fell since ``previous`` (commercial
-        partner id -> grade): a review for the credit managers and, as the
-        customer's policy says, a lower limit, a limit request or a block.  Scores
-        resting on too little data are not acted on."""
+        """Act on these lines, whose grade fell since ``previous`` (commercial
+        partner id -> grade) on enough data: a review for the credit managers and,
+        as the customer's policy says, a lower limit, a limit request or a block."""
         reviews = defaultdict(list)
-        for line in self.filtered(lambda h: h.grade_id and not h.insufficient):
-            before = previous.get(line.partner_id.id)
-            if not before or line.grade_id.min_score >= before.min_score:
-                continue
+        for line in self:
+            before = previous[line.partner_id.id]
             partner = line.partner_id.with_company(line.company_id).sudo()
             policy = partner._credit_policy()
             action = policy.score_downgrade_action if policy else "review"

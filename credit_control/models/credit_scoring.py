@@ -108,7 +108,7 @@ class CreditScoring(models.AbstractModel):
             )
         previous = self._latest_grades(company, list(features), today)
         lines = History._credit_insert(values)
-        # the follow-up reads only the lines whose grade fell
+        # the customers whose grade fell, scored on enough data, are followed up
         lines.browse(
             [
                 line.id
