@@ -41,9 +41,13 @@ cd "$ROOT"
 if [ $# -eq 0 ] && [ "${ODOO_RUNNER:-1}" != 0 ]; then
   say "running the Odoo tests under odoo-bin --test-tags"
   TAGS=$(echo "$ADDONS" | tr , '\n' | sed 's#^#/#' | paste -sd, -)
-  "$ROOT/scripts/odoo.sh" -d "$DB" --test-tags "$TAGS" --stop-after-init \
+  # Bounded (a test waiting for ever would use up CI's time and print nothing): on
+  # failure or timeout, the errors and the last lines of the log tell where it stopped.
+  timeout --signal=INT --kill-after=60 "${TEST_TIMEOUT:-2400}" \
+    "$ROOT/scripts/odoo.sh" -d "$DB" --test-tags "$TAGS" --stop-after-init \
     --http-port="${TEST_HTTP_PORT:-8069}" --log-level=test >"$CONF.log" 2>&1 \
-    || { grep -E "(ERROR|FAIL|CRITICAL)" "$CONF.log" | tail -40; say "odoo-bin --test-tags failed"; exit 1; }
+    || { grep -E "(ERROR|FAIL|CRITICAL)" "$CONF.log" | tail -40; tail -20 "$CONF.log"
+         say "odoo-bin --test-tags failed or timed out"; exit 1; }
   grep -E "post-tests in|[0-9]+ failed|tests? .*(error|fail)" "$CONF.log" | tail -3 || true
   rm -f "$CONF.log"
 fi

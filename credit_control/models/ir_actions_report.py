@@ -50,10 +50,14 @@ def _print(args, body_path, pdf_path):
         os.unlink(pdf_path)
 
 
+def _in_tests():
+    """Whether tests run."""
+    return bool(modules.module.current_test or tools.config["test_enable"])
+
+
 def _testing(env):
     """Whether tests run that render reports as HTML, as Odoo's do."""
-    testing = modules.module.current_test or tools.config["test_enable"]
-    return testing and not env.context.get("force_report_rendering")
+    return _in_tests() and not env.context.get("force_report_rendering")
 
 
 class IrActionsReport(models.Model):
@@ -143,7 +147,9 @@ class IrActionsReport(models.Model):
     def _credit_print_in_background(self, report_id, body, paper):
         """Start printing the HTML document ``body`` in a thread (``_print``,
         nothing of the ORM there); returns a function waiting for its PDF,
-        ``None`` when it failed (printed again the usual way, that says why)."""
+        ``None`` when it failed (printed again the usual way, that says why).
+        Printed at once during tests: an HttpCase lets wkhtmltopdf load the styles
+        from its server only from the thread that holds the test lock."""
         args = self._build_wkhtmltopdf_args(
             self._get_report(report_id).get_paperformat(),
             False,
@@ -154,6 +160,9 @@ class IrActionsReport(models.Model):
             body_file.write(body.encode())
         pdf_fd, pdf_path = tempfile.mkstemp(suffix=".pdf", prefix="report.tmp.")
         os.close(pdf_fd)
+        if _in_tests():
+            pdf = _print(args, body_path, pdf_path)
+            return lambda: pdf
         executor = ThreadPoolExecutor(max_workers=1)
         printing = executor.submit(_print, args, body_path, pdf_path)
         executor.shutdown(wait=False)

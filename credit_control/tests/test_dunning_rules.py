@@ -3,7 +3,7 @@ from unittest.mock import patch
 
 from odoo import Command
 from odoo.exceptions import AccessError, ValidationError
-from odoo.tests import tagged
+from odoo.tests import HttpCase, tagged
 from odoo.tools.pdf import PdfFileReader
 
 from odoo.addons.base.models import ir_actions_report
@@ -156,6 +156,14 @@ class TestDunningStatements(DunningCommon):
                 ("mail.message", mail.mail_message_id.id),
                 "deleted with the mail",
             )
+
+
+@tagged("post_install", "-at_install")
+class TestDunningPdf(DunningCommon, HttpCase):
+    """The statements and letters printed by wkhtmltopdf for real. An HttpCase, as
+    Odoo's own PDF tests: the server that wkhtmltopdf asks for the report's styles
+    answers during the tests only in its test mode (under odoo-bin, it waits for the
+    registry a TransactionCase holds, and wkhtmltopdf waits for ever)."""
 
     def test_statements_printed_together_and_split(self):
         Report = self.env["ir.actions.report"].with_context(force_report_rendering=True)
