@@ -196,7 +196,48 @@ def measure_check(registries, repeat):
         result[h]["sql"] = {side: statistics.median(sql[h, side]) for side in SIDES}
     for (h, side), capture in last.items():
         result["plan"][h, side] = explain(registries[side], exposure_query(capture))
+    for h, alone in measure_check_alone(registries, uid, orders).items():
+        result[h]["alone"] = alone
     return result
+
+
+def measure_check_alone(registries, uid, orders, pairs=bc.GROUP_CHECK_PAIRS):
+    """The check alone (``order._credit_run()``: the exposure query, the judgement
+    and the rules), ours vs insured, interleaved in ``pairs`` rounds on one cursor
+    each, each run in a savepoint rolled back, caches cleared: per H, the medians and
+    the median of the paired differences in ms (the whole confirmation varies by
+    more than the target between runs)."""
+    from odoo import api
+
+    cursors = {side: registries[side].cursor() for side in SIDES}
+    try:
+        result = {}
+        for h in dbs.HEAVY:
+            times = {side: [] for side in SIDES}
+            for round_ in range(pairs + 5):  # the first 5 warm the caches up
+                for side in SIDES if round_ % 2 == 0 else SIDES[::-1]:
+                    cr = cursors[side]
+                    env = api.Environment(cr, uid[side], {})
+                    order = env["sale.order"].browse(orders[side, h])
+                    cr.execute("SAVEPOINT check_alone")
+                    env.invalidate_all()
+                    start = time.perf_counter()
+                    order._credit_run()
+                    elapsed = time.perf_counter() - start
+                    cr.execute("ROLLBACK TO SAVEPOINT check_alone")
+                    if round_ >= 5:
+                        times[side].append(elapsed * 1000)
+            pairs_ = zip(times["insured"], times["ours"], strict=True)
+            result[h] = {
+                **{side: statistics.median(times[side]) for side in SIDES},
+                "paired": statistics.median(i - o for i, o in pairs_),
+                "pairs": pairs,
+            }
+        return result
+    finally:
+        for cr in cursors.values():
+            cr.rollback()
+            cr.close()
 
 
 def timed(registry, runs, task, describe, setup=None):
@@ -356,6 +397,14 @@ def report_check(data, repeat):
             f"at H = {h}: {paired:+.1f} ms (median of the paired differences) -> "
             f"{verdict(paired <= TARGETS['check_ms'])}; queries {q['ours']} vs "
             f"{q['insured']} -> {'same' if q['ours'] == q['insured'] else 'NOT same'}"
+        )
+    for h in dbs.HEAVY:
+        alone = data[h]["alone"]
+        print(
+            f"the check alone at H = {h} (order._credit_run(), {alone['pairs']} "
+            f"interleaved pairs): ours {alone['ours']:.2f} ms, insured "
+            f"{alone['insured']:.2f} ms, paired median {alone['paired']:+.2f} ms -> "
+            f"{verdict(alone['paired'] <= TARGETS['check_ms'])}"
         )
     for (h, side), plan in sorted(data["plan"].items()):
         times = [
