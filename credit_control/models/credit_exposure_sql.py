@@ -181,6 +181,11 @@ SELECT member.partner_id, NULL::int, 'profile:' || setting.name, setting.amount,
    AND member.partner_id IN (SELECT commercial_partner_id FROM family)
 """
 
+# The commercial partners of the partners asked about, in a company without groups.
+FAMILY_NO_GROUP_SQL = """
+commercial_partner_id IN (
+    SELECT commercial_partner_id FROM res_partner WHERE id = ANY(%(partner_ids)s))
+"""
 # The commercial partners of the partners asked about, and the other members of
 # their groups in the company: a group's exposure is the sum of its members'.
 FAMILY_SQL = """

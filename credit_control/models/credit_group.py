@@ -1,4 +1,4 @@
-from odoo import api, fields, models
+from odoo import api, fields, models, tools
 from odoo.exceptions import ValidationError
 from odoo.tools import SQL
 
@@ -75,6 +75,32 @@ class CreditGroup(models.Model):
             group.utilisation = credit_rules.utilisation_pct(
                 group.credit_limit, group.exposure
             )
+
+    @api.model
+    @tools.ormcache("company_id")
+    def _credit_groups_in(self, company_id):
+        """Whether the company has a group, archived ones included: only then does
+        the exposure query of a few customers look for the other members of
+        theirs (in the active groups)."""
+        return bool(
+            self.sudo()
+            .with_context(active_test=False)
+            .search_count([("company_id", "=", company_id)], limit=1)
+        )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        self.env.registry.clear_cache()
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if "company_id" in vals:
+            self.env.registry.clear_cache()
+        return super().write(vals)
+
+    def unlink(self):
+        self.env.registry.clear_cache()
+        return super().unlink()
 
     @api.constrains("credit_limit")
     def _check_credit_limit(self):

@@ -1,6 +1,6 @@
 import math
 
-from odoo import api, fields, models
+from odoo import api, fields, models, tools
 from odoo.exceptions import AccessError, ValidationError
 
 from ..lib import ageing
@@ -260,6 +260,19 @@ class ResCompany(models.Model):
         if policy_id:
             return self.env["credit.policy"].browse(policy_id)
         return company.credit_policy_id
+
+    @api.model
+    @tools.ormcache("root_id")
+    def _credit_tree_ids(self, root_id):
+        """The ids of the root company ``root_id`` and of its branches, whose
+        customers' items count in the exposure (the hierarchy never changes;
+        creating or deleting a company clears the caches)."""
+        return (
+            self.sudo()
+            .with_context(active_test=False)
+            .search([("parent_path", "=like", f"{root_id}/%")])
+            .ids
+        )
 
     def _credit_order_partner_field(self):
         """The order field whose commercial partner's credit the company's orders

@@ -40,6 +40,26 @@ class TestGroup(CreditCommon):
         self.assertIn("Holding", reason.message)
         self.assertIn("1,500.00", reason.message)
 
+    def test_group_made_after_a_check_counts_at_once(self):
+        """Whether a company has groups is cached: a new group counts at once."""
+        self.group.unlink()
+        Exposure = self.env["credit.exposure"]
+        self.assertFalse(self.env["credit.group"]._credit_groups_in(self.company.id))
+        exposures = Exposure._compute_exposures(self.company, self.customer.ids)
+        self.assertNotIn(self.sister.id, exposures)
+        self.env["credit.group"].create(
+            {
+                "name": "Holding",
+                "credit_limit": 1500.0,
+                "partner_ids": [Command.set((self.customer | self.sister).ids)],
+            }
+        )
+        exposures = Exposure._compute_exposures(self.company, self.customer.ids)
+        self.assertEqual(exposures[self.sister.id].total, 1000.0)
+        order = self.order(600.0)
+        order.action_confirm()
+        self.assertEqual(order.credit_state, "hold")
+
     def test_within_group_limit_confirms(self):
         order = self.order(500.0)
         order.action_confirm()
