@@ -6,7 +6,7 @@ from odoo import api, fields, models
 from odoo.tools import SQL, float_round
 
 from ..lib import credit_rules
-from ..tools import copy_rows
+from ..tools import copy_rows, user_today
 from .credit_exposure_sql import (
     BLOCKS_SQL,
     DRAFT_SQL,
@@ -175,7 +175,7 @@ class CreditExposure(models.Model):
         )
         # Every part may read any table (an add-on's too): write what is pending.
         self.env.flush_all()
-        today = fields.Date.context_today(self)
+        today = user_today(self)
         params = self._credit_sql_params(company, today)
         params.update(self._credit_open_item_sql(params))
         parts = [SQL(part, **params) for part in self._credit_exposure_sql_parts()]

@@ -4,6 +4,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
 from ..lib import credit_rules
+from ..tools import user_today
 from .res_partner import CREDIT_READERS
 
 CREDIT_STATES = [
@@ -116,7 +117,7 @@ class SaleOrder(models.Model):
             self.amount_total,
             self.company_id.currency_id,
             self.company_id,
-            fields.Date.context_today(self),
+            user_today(self),
         )
 
     def _credit_to_lock(self):
@@ -155,7 +156,7 @@ class SaleOrder(models.Model):
                 else next(iter(exposures), False)
             )
         exposures.setdefault(partner_id, credit_rules.Exposure())
-        today = fields.Date.context_today(self)
+        today = user_today(self)
         policy, exposure, limit = Exposure._credit_judge(company, exposures, today)[
             partner_id
         ]

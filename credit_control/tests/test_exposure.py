@@ -1,6 +1,11 @@
-from odoo import Command
-from odoo.tests import tagged
+from datetime import datetime
 
+import pytz
+
+from odoo import Command
+from odoo.tests import new_test_user, tagged
+
+from ..tools import user_today
 from .common import CreditCommon
 
 
@@ -166,3 +171,20 @@ class TestExposure(CreditCommon):
             self.env["credit.exposure"]._compute_exposures(
                 self.env.company, partners.ids
             )
+
+    def test_today_of_the_user_without_reading_the_user(self):
+        """The check's today is the user's, from their cached context."""
+        for tz in ("Pacific/Kiritimati", "Pacific/Pago_Pago", False):
+            user = new_test_user(
+                self.env, f"tz_user_{tz}", groups="sales_team.group_sale_salesman"
+            )
+            user.partner_id.tz = tz
+            order = self.env["sale.order"].with_user(user).with_context(tz=None)
+            now = datetime.now(pytz.timezone(tz or "UTC"))
+            self.assertEqual(user_today(order), now.date())
+            order.env.invalidate_all()
+            with self.assertQueryCount(0):
+                user_today(order)
+        order = order.with_context(tz="Pacific/Kiritimati")
+        now = datetime.now(pytz.timezone("Pacific/Kiritimati"))
+        self.assertEqual(user_today(order), now.date())

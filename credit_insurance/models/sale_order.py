@@ -1,6 +1,7 @@
 from odoo import fields, models
 
 from odoo.addons.credit_control.models.res_partner import CREDIT_READERS
+from odoo.addons.credit_control.tools import user_today
 
 from ..lib import coverage
 
@@ -27,7 +28,7 @@ class SaleOrder(models.Model):
         rules."""
         facts = super()._credit_order_facts()
         company = self.company_id
-        today = fields.Date.context_today(self)
+        today = user_today(self)
         term_lines = self.payment_term_id.line_ids
         return dict(
             facts,
