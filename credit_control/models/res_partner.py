@@ -1,7 +1,10 @@
+from functools import partial
+
 from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, ValidationError
+from odoo.tools import float_round
 
 from ..lib import credit_rules
 from .res_company import credit_amount
@@ -168,16 +171,31 @@ class ResPartner(models.Model):
         today = fields.Date.context_today(self)
         judged = Exposure._credit_judge(company, exposures, today)
         self.credit_currency_id = company.currency_id
-        for partner in self:
-            partner.update(
-                partner._credit_figure_values(*judged[roots[partner]], today)
-            )
+        values = [
+            (partner, partner._credit_figure_values(*judged[roots[partner]], today))
+            for partner in self
+        ]
+        # straight into the cache, field by field: assigning them one record at a
+        # time costs more than computing them (a list of 10 000 customers)
+        for name in values[0][1] if values else ():
+            field = self._fields[name]
+            for partner, figures in values:
+                field._update_cache(
+                    partner, field.convert_to_cache(figures[name], partner)
+                )
+
+    def _credit_money(self):
+        """Rounding to the current company's currency: ``currency.round`` without
+        reading the currency at each amount (ten amounts per customer of a list)."""
+        return partial(
+            float_round, precision_rounding=self.env.company.currency_id.rounding
+        )
 
     def _credit_figure_values(self, policy, figures, limit, today):
         """The customer's credit figures, from its policy, its exposure as the policy
         counts it and its limit; add-ons add theirs (fields computed by
         ``_compute_credit_figures``)."""
-        money = self.env.company.currency_id.round
+        money = self._credit_money()
         total = money(figures.total)
         return {
             "credit_effective_policy_id": policy,

@@ -19,7 +19,7 @@ class ResPartner(models.Model):
 
     def _credit_figure_values(self, policy, figures, limit, today):
         values = super()._credit_figure_values(policy, figures, limit, today)
-        money = self.env.company.currency_id.round
+        money = self._credit_money()
         return dict(values, credit_guarantees=money(figures[credit_rules.GUARANTEES]))
 
     @api.model

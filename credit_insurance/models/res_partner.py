@@ -82,7 +82,7 @@ class ResPartner(models.Model):
                 credit_stop_delivery=False,
             )
         found = coverage.coverage(figures, terms, today)
-        money = self.env.company.currency_id.round
+        money = self._credit_money()
         return dict(
             values,
             credit_insurance_policy_id=int(figures.profile[coverage.POLICY_ID]),
