@@ -46,6 +46,7 @@ from . import credit_scorecard_band
 from . import credit_scorecard_factor
 from . import credit_scoring
 from . import ir_actions_report
+from . import mail_template
 from . import payment_transaction
 from . import res_company
 from . import res_config_settings

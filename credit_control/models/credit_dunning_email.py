@@ -76,7 +76,9 @@ class CreditDunning(models.Model):
             (report, Report._credit_start_rendering(report, self.ids))
             for report in template.report_template_ids
         ]
-        values = template._generate_template(self.ids, RENDERED)
+        values = template.with_context(credit_render_together=True)._generate_template(
+            self.ids, RENDERED
+        )
         reports = self._report_attachments(rendering)
         for communication in self:
             mail = values[communication.id]

@@ -157,6 +157,39 @@ class TestDunningStatements(DunningCommon):
                 "deleted with the mail",
             )
 
+    def test_bodies_rendered_together_as_one_by_one(self):
+        """The run renders a template's body for all its emails in one pass: the
+        same bodies as Odoo's rendering record by record."""
+        other = self.env["res.partner"].create(
+            {"name": "Other <Customer>", "email": "other@example.com"}
+        )
+        self.invoice(100.0, days_overdue=10)
+        self.invoice(250.0, days_overdue=20)
+        self.invoice(70.0, partner=other, days_overdue=10)
+        run = self.run_on()
+        ids = run.dunning_ids.ids
+        self.assertEqual(len(ids), 2)
+        plain = self.env["mail.template"].create(
+            {
+                "name": "Leading text, several nodes",
+                "model_id": self.env.ref("credit_control.model_credit_dunning").id,
+                "body_html": "Dear <t t-out='object.partner_id.name'/>,"
+                "<p t-foreach='object.line_ids' t-as='line'>"
+                "<t t-out='format_amount(line.residual, object.currency_id)'/></p>"
+                "<t t-set='total' t-value='object.amount_to_pay'/>"
+                "Total: <t t-out='total'/>",
+            }
+        )
+        standard = self.env.ref("credit_control.mail_template_credit_dunning")
+        for template in (standard, plain):
+            template = template.sudo()
+            alone = template._generate_template(ids, ["body_html"])
+            together = template.with_context(
+                credit_render_together=True
+            )._generate_template(ids, ["body_html"])
+            self.assertEqual(together, alone)
+            self.assertEqual(len({values["body_html"] for values in alone.values()}), 2)
+
 
 @tagged("post_install", "-at_install")
 class TestDunningPdf(DunningCommon, HttpCase):
