@@ -16,6 +16,9 @@ from odoo.addons.base.models import ir_actions_report
 
 ARTICLES = "//div[contains(concat(' ', normalize-space(@class), ' '), ' article ')]"
 PAGE_BREAK = Markup('<div style="page-break-before: always;"></div>')
+# wkhtmltopdf runs printing the documents of a batch at the same time: one per
+# processor (the emails are rendered meanwhile, then wait for them)
+PRINTERS = max(1, os.cpu_count() or 1)
 
 
 @functools.lru_cache(1)
@@ -71,8 +74,8 @@ class IrActionsReport(models.Model):
 
         wkhtmltopdf built with patched Qt prints the records in one run and Odoo
         splits them along the outlines.  Built without (Debian's), it prints one
-        document per run: the records are then printed as one document, a page
-        break before each, by wkhtmltopdf in a thread; then split along
+        document per run: the records are then printed as one document per
+        processor, a page break before each, by wkhtmltopdf in threads; then split along
         the pages when each record took one page, else each half is printed
         again, down to single records.  Tests render HTML, one record at a time,
         as Odoo does.
@@ -92,12 +95,27 @@ class IrActionsReport(models.Model):
             return lambda: rendered
         nodes, articles, paper = self._credit_articles(report_ref, res_ids)
         report_id = self._get_report(report_ref).id
-        printed = self._credit_print_in_background(
-            report_id, self._credit_one_document(report_id, articles), paper
-        )
+        # one document per processor, printed at the same time
+        size = -(-len(articles) // min(PRINTERS, len(articles)))
+        printing = [
+            (
+                part,
+                self._credit_print_in_background(
+                    report_id, self._credit_one_document(report_id, part), paper
+                ),
+            )
+            for part in (
+                articles[start : start + size]
+                for start in range(0, len(articles), size)
+            )
+        ]
 
         def rendered():
-            pages = self._credit_pdf_pages(report_id, articles, paper, printed())
+            pages = [
+                page
+                for part, printed in printing
+                for page in self._credit_pdf_pages(report_id, part, paper, printed())
+            ]
             return {
                 int(node.get("data-oe-id")): (page, "pdf")
                 for node, page in zip(nodes, pages, strict=True)

@@ -8,6 +8,7 @@ from odoo.tools.pdf import PdfFileReader
 
 from odoo.addons.base.models import ir_actions_report
 
+from ..models import ir_actions_report as credit_report
 from ..models.ir_actions_report import _patched_qt
 from .test_dunning import DunningCommon
 
@@ -229,13 +230,24 @@ class TestDunningPdf(DunningCommon, HttpCase):
             runs.append(args)
             return run_wkhtmltopdf(args)
 
-        with patch.object(ir_actions_report, "_run_wkhtmltopdf", counted):
+        short = communications[0] | communications[2]
+        with (
+            patch.object(ir_actions_report, "_run_wkhtmltopdf", counted),
+            patch.object(credit_report, "PRINTERS", 1),
+        ):
             pages = Report._credit_start_rendering(report, communications.ids)()
             self.assertEqual(len(runs), 1 if _patched_qt() else 5, "3, 1, 2, 1, 1")
             runs.clear()
-            short = communications[0] | communications[2]
             Report._credit_start_rendering(report, short.ids)()
             self.assertEqual(len(runs), 1, "both in one run")
+        runs.clear()
+        with (
+            patch.object(ir_actions_report, "_run_wkhtmltopdf", counted),
+            patch.object(credit_report, "PRINTERS", 2),
+        ):
+            halves = Report._credit_start_rendering(report, short.ids)()
+        self.assertEqual(len(runs), 1 if _patched_qt() else 2, "one per processor")
+        self.assertEqual(list(halves), short.ids)
         self.assertEqual(list(pages), communications.ids)
         counts = [
             PdfFileReader(io.BytesIO(content)).getNumPages()
