@@ -245,6 +245,21 @@ def drop_bench_groups(registry):
         env["credit.group"].search([("name", "=like", f"{GROUP_NAME}%")]).unlink()
 
 
+def time_check(env, order_id, before=None):
+    """The check alone of an order (``order._credit_run()``) in a savepoint rolled
+    back, caches cleared, ``before(cr)`` run first in the savepoint: its ms."""
+    cr = env.cr
+    cr.execute("SAVEPOINT check_alone")
+    if before:
+        before(cr)
+    env.invalidate_all()
+    start = time.perf_counter()
+    env["sale.order"].browse(order_id)._credit_run()
+    elapsed = time.perf_counter() - start
+    cr.execute("ROLLBACK TO SAVEPOINT check_alone")
+    return elapsed * 1000
+
+
 def measure_group_check(registry, uid, orders, group_ids, pairs=GROUP_CHECK_PAIRS):
     """The check alone (``order._credit_run()``: the exposure query, the judgement
     and the rules) without and with the group, one after the other in ``pairs``
@@ -256,23 +271,21 @@ def measure_group_check(registry, uid, orders, group_ids, pairs=GROUP_CHECK_PAIR
     with registry.cursor() as cr:
         env = api.Environment(cr, uid, {})
         for h in HEAVY:
-            order = env["sale.order"].browse(orders["ours", h])
             times = {False: [], True: []}
+
+            def activate(cr, h=h):
+                cr.execute(
+                    "UPDATE credit_group SET active = TRUE WHERE id = %s",
+                    [group_ids[h]],
+                )
+
             for round_ in range(pairs + 5):  # the first 5 warm the caches up
                 for grouped in (round_ % 2 == 0, round_ % 2 == 1):
-                    cr.execute("SAVEPOINT group_check")
-                    if grouped:
-                        cr.execute(
-                            "UPDATE credit_group SET active = TRUE WHERE id = %s",
-                            [group_ids[h]],
-                        )
-                    env.invalidate_all()
-                    start = time.perf_counter()
-                    order._credit_run()
-                    elapsed = time.perf_counter() - start
-                    cr.execute("ROLLBACK TO SAVEPOINT group_check")
+                    elapsed = time_check(
+                        env, orders["ours", h], activate if grouped else None
+                    )
                     if round_ >= 5:
-                        times[grouped].append(elapsed * 1000)
+                        times[grouped].append(elapsed)
             result[str(h)] = {
                 "ours": statistics.median(times[False]),
                 "group": statistics.median(times[True]),

@@ -216,17 +216,10 @@ def measure_check_alone(registries, uid, orders, pairs=bc.GROUP_CHECK_PAIRS):
             times = {side: [] for side in SIDES}
             for round_ in range(pairs + 5):  # the first 5 warm the caches up
                 for side in SIDES if round_ % 2 == 0 else SIDES[::-1]:
-                    cr = cursors[side]
-                    env = api.Environment(cr, uid[side], {})
-                    order = env["sale.order"].browse(orders[side, h])
-                    cr.execute("SAVEPOINT check_alone")
-                    env.invalidate_all()
-                    start = time.perf_counter()
-                    order._credit_run()
-                    elapsed = time.perf_counter() - start
-                    cr.execute("ROLLBACK TO SAVEPOINT check_alone")
+                    env = api.Environment(cursors[side], uid[side], {})
+                    elapsed = bc.time_check(env, orders[side, h])
                     if round_ >= 5:
-                        times[side].append(elapsed * 1000)
+                        times[side].append(elapsed)
             pairs_ = zip(times["insured"], times["ours"], strict=True)
             result[h] = {
                 **{side: statistics.median(times[side]) for side in SIDES},
