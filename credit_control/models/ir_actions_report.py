@@ -1,5 +1,6 @@
 import functools
 import io
+import math
 import os
 import subprocess
 import tempfile
@@ -96,7 +97,7 @@ class IrActionsReport(models.Model):
         nodes, articles, paper = self._credit_articles(report_ref, res_ids)
         report_id = self._get_report(report_ref).id
         # one document per processor, printed at the same time
-        size = -(-len(articles) // min(PRINTERS, len(articles)))
+        size = math.ceil(len(articles) / PRINTERS)
         printing = [
             (
                 part,

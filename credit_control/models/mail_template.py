@@ -17,15 +17,15 @@ class MailTemplate(models.Model):
     def _render_template_qweb(
         self, template_src, model, res_ids, add_context=None, options=None
     ):
-        restricted = (
-            not self._unrestricted_rendering
-            and not self.env.is_admin()
-            and not self.env.user.has_group("mail.group_mail_template_editor")
-        )
         if (
             not self.env.context.get("credit_render_together")
             or len(res_ids) < 2
-            or restricted
+            # restricted rendering: record by record, as Odoo checks it
+            or not (
+                self._unrestricted_rendering
+                or self.env.is_admin()
+                or self.env.user.has_group("mail.group_mail_template_editor")
+            )
             or not self._has_unsafe_expression_template_qweb(template_src, model)
         ):
             return super()._render_template_qweb(

@@ -267,7 +267,7 @@ class ResCompany(models.Model):
         """The ids of the root company ``root_id`` and of its branches, whose
         customers' items count in the exposure (the hierarchy never changes;
         creating or deleting a company clears the caches)."""
-        return (
+        return tuple(
             self.sudo()
             .with_context(active_test=False)
             .search([("parent_path", "=like", f"{root_id}/%")])
