@@ -1,6 +1,31 @@
 from odoo import fields, models
 from odoo.tools import SQL
 
+# Lock the rows of the commercial partners of the pairs, and of the first member of
+# the groups they belong to, in one statement and in a fixed order; give each
+# partner's commercial partner.
+LOCK_SQL = """
+WITH asked AS MATERIALIZED (
+    SELECT pair.partner_id, partner.commercial_partner_id, pair.company_id
+      FROM unnest(%(partner_ids)s::int[], %(company_ids)s::int[])
+           AS pair(partner_id, company_id)
+      JOIN res_partner partner ON partner.id = pair.partner_id
+), locked AS (
+    INSERT INTO credit_check_lock (partner_id, company_id, counter)
+    SELECT commercial_partner_id, company_id, 1 FROM asked
+     UNION
+    SELECT grp.first_id, asked.company_id, 1
+      FROM asked
+      JOIN unnest(%(member_ids)s::int[], %(first_ids)s::int[])
+           AS grp(member_id, first_id)
+        ON grp.member_id = asked.commercial_partner_id
+     ORDER BY 1, 2
+    ON CONFLICT (partner_id, company_id)
+    DO UPDATE SET counter = credit_check_lock.counter + 1
+)
+SELECT DISTINCT partner_id, commercial_partner_id FROM asked
+"""
+
 
 class CreditCheckLock(models.Model):
     """One row per customer and company that every credit check writes.
@@ -28,29 +53,26 @@ class CreditCheckLock(models.Model):
         a group of companies also locks the row of its group's first member: two
         members spend the same group limit one after the other."""
         partner_ids, company_ids = zip(*pairs, strict=True)
-        # new customers: the query below reads their commercial partner
-        self.env["res.partner"].flush_model(["commercial_partner_id"])
+        groups = self.env["credit.group"]._credit_group_members().values()
+        firsts = [
+            (member_id, members[member_id][0])
+            for members in groups
+            for member_id in members
+        ]
+        Partner = self.env["res.partner"]
+        # new customers: the statement reads their commercial partner
+        Partner.flush_model(["commercial_partner_id"])
         self.env.cr.execute(
             SQL(
-                """INSERT INTO credit_check_lock (partner_id, company_id, counter)
-                   SELECT DISTINCT locked.partner_id, pair.company_id, 1
-                     FROM unnest(%s::int[], %s::int[]) AS pair(partner_id, company_id)
-                     JOIN res_partner partner ON partner.id = pair.partner_id
-                    CROSS JOIN LATERAL (
-                          SELECT partner.commercial_partner_id
-                           UNION ALL
-                          SELECT (SELECT MIN(first.partner_id)
-                                    FROM credit_group_member_rel first
-                                   WHERE first.group_id = grp.id)
-                            FROM credit_group_member_rel member
-                            JOIN credit_group grp ON grp.id = member.group_id
-                           WHERE grp.active
-                             AND member.partner_id = partner.commercial_partner_id
-                          ) AS locked(partner_id)
-                    ORDER BY 1, 2
-                   ON CONFLICT (partner_id, company_id)
-                   DO UPDATE SET counter = credit_check_lock.counter + 1""",
-                list(partner_ids),
-                list(company_ids),
+                LOCK_SQL,
+                partner_ids=list(partner_ids),
+                company_ids=list(company_ids),
+                member_ids=[member_id for member_id, _first_id in firsts],
+                first_ids=[first_id for _member_id, first_id in firsts],
             )
+        )
+        # the check reads them next: in the cache, as a read would put them
+        rows = self.env.cr.fetchall()
+        Partner._fields["commercial_partner_id"]._insert_cache(
+            Partner.browse(row[0] for row in rows), [row[1] for row in rows]
         )

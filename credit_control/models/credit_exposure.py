@@ -10,8 +10,6 @@ from ..tools import copy_rows, user_today
 from .credit_exposure_sql import (
     BLOCKS_SQL,
     DRAFT_SQL,
-    FAMILY_NO_GROUP_SQL,
-    FAMILY_SQL,
     GROUP_SQL,
     OPEN_RECEIVABLE_SQL,
     ORDERS_SQL,
@@ -99,16 +97,13 @@ class CreditExposure(models.Model):
         return []
 
     @api.model
-    def _credit_family_filter(self, company, partner_ids):
-        """The condition on ``res_partner`` of the partners whose rows the exposure
-        query reads when asked about ``partner_ids``: their commercial partners and
-        the other members of their groups, with their contacts; add-ons may widen
-        it."""
-        if self.env["credit.group"]._credit_groups_in(company.id):
-            return SQL(FAMILY_SQL, partner_ids=partner_ids, company_id=company.id)
-        # no group in the company: no member to look for (PostgreSQL takes longer
-        # to plan that search than to run the rest of the query)
-        return SQL(FAMILY_NO_GROUP_SQL, partner_ids=partner_ids)
+    def _credit_family_ids(self, company, partner_ids):
+        """The commercial partners whose rows the exposure query reads when asked
+        about ``partner_ids``: theirs and the other members of their groups in
+        ``company``; add-ons may widen it."""
+        asked = self.env["res.partner"].browse(partner_ids).commercial_partner_id
+        mates = self.env["credit.group"]._credit_group_members().get(company.id, {})
+        return sorted(set(asked.ids).union(*(mates.get(p, ()) for p in asked.ids)))
 
     @api.model
     def _credit_additive_components(self):
@@ -168,15 +163,19 @@ class CreditExposure(models.Model):
         The exposures count every additive component; the policy narrows them with
         :meth:`credit.policy._credit_counted_components`.
         """
-        partner_filter = (
-            SQL("TRUE")
-            if partner_ids is None
-            else self._credit_family_filter(company, list(partner_ids))
-        )
+        if partner_ids is None:
+            partner_filter = SQL("TRUE")
+            in_family = SQL("IN (SELECT commercial_partner_id FROM family)")
+        else:
+            # the ids themselves: PostgreSQL takes longer to plan a search for them
+            # than to run the rest of the query
+            family_ids = self._credit_family_ids(company, list(partner_ids))
+            partner_filter = SQL("commercial_partner_id = ANY(%s)", family_ids)
+            in_family = SQL("= ANY(%s)", family_ids)
         # Every part may read any table (an add-on's too): write what is pending.
         self.env.flush_all()
         today = user_today(self)
-        params = self._credit_sql_params(company, today)
+        params = dict(self._credit_sql_params(company, today), in_family=in_family)
         params.update(self._credit_open_item_sql(params))
         parts = [SQL(part, **params) for part in self._credit_exposure_sql_parts()]
         # The family of a few customers computed once: inlined in every part, it

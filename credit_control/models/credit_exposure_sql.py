@@ -3,7 +3,8 @@
 # Every part of the exposure query selects rows of the same columns: commercial
 # partner, document currency, component code, amount rounded in that currency, a date
 # (the oldest overdue due date) and a note (a block's).  ``family`` is the partners
-# asked about with their commercial partner; ``companies`` the company and its branches.
+# asked about with their commercial partner; ``%(in_family)s`` after a commercial
+# partner's id tests that it is one of theirs.
 
 # The open receivable items (``aml``) of the company and its branches: posted, not
 # reconciled, something left; the predicates of the partial index that covers them.
@@ -153,7 +154,7 @@ SELECT partner.id, NULL::int, 'profile:' || setting.name, setting.amount,
         (partner.credit_limit_temp_end ->> %(company_key)s)::date),
        ('credit_policy_id', (partner.credit_policy_id ->> %(company_key)s)::numeric,
         NULL::date)) AS setting(name, amount, date)
- WHERE partner.id IN (SELECT commercial_partner_id FROM family)
+ WHERE partner.id %(in_family)s
    AND setting.amount IS NOT NULL
 """
 
@@ -164,7 +165,7 @@ SELECT block.partner_id, NULL::int, 'block:' || block.origin, NULL::numeric,
   FROM credit_block block
  WHERE block.active
    AND block.company_id = %(company_id)s
-   AND block.partner_id IN (SELECT commercial_partner_id FROM family)
+   AND block.partner_id %(in_family)s
 """
 
 # The group of companies each customer belongs to in the company, and its limit.
@@ -178,26 +179,5 @@ SELECT member.partner_id, NULL::int, 'profile:' || setting.name, setting.amount,
        ('credit_group_limit', grp.credit_limit)) AS setting(name, amount)
  WHERE grp.active
    AND grp.company_id = %(company_id)s
-   AND member.partner_id IN (SELECT commercial_partner_id FROM family)
-"""
-
-# The commercial partners of the partners asked about, in a company without groups.
-FAMILY_NO_GROUP_SQL = """
-commercial_partner_id IN (
-    SELECT commercial_partner_id FROM res_partner WHERE id = ANY(%(partner_ids)s))
-"""
-# The commercial partners of the partners asked about, and the other members of
-# their groups in the company: a group's exposure is the sum of its members'.
-FAMILY_SQL = """
-commercial_partner_id IN (
-    SELECT commercial_partner_id FROM res_partner WHERE id = ANY(%(partner_ids)s)
-     UNION
-    SELECT other.partner_id
-      FROM res_partner asked
-      JOIN credit_group_member_rel mine
-        ON mine.partner_id = asked.commercial_partner_id
-      JOIN credit_group grp ON grp.id = mine.group_id
-       AND grp.active AND grp.company_id = %(company_id)s
-      JOIN credit_group_member_rel other ON other.group_id = grp.id
-     WHERE asked.id = ANY(%(partner_ids)s))
+   AND member.partner_id %(in_family)s
 """

@@ -1,3 +1,5 @@
+from collections import defaultdict
+
 from odoo import api, fields, models, tools
 from odoo.exceptions import ValidationError
 from odoo.tools import SQL
@@ -77,16 +79,26 @@ class CreditGroup(models.Model):
             )
 
     @api.model
-    @tools.ormcache("company_id")
-    def _credit_groups_in(self, company_id):
-        """Whether the company has a group, archived ones included: only then does
-        the exposure query of a few customers look for the other members of
-        theirs (in the active groups)."""
-        return bool(
-            self.sudo()
-            .with_context(active_test=False)
-            .search_count([("company_id", "=", company_id)], limit=1)
+    @tools.ormcache()
+    def _credit_group_members(self):
+        """The members of the active groups: per company id, per member id, the ids
+        of its group's members in order (itself included).  The exposure query of
+        a few customers reads their group's other members too, and a check locks
+        the first member.  Cached; cleared when a group changes."""
+        self.flush_model(["active", "company_id", "partner_ids"])
+        self.env.cr.execute(
+            """SELECT grp.company_id, member.partner_id,
+                      ARRAY_AGG(other.partner_id ORDER BY other.partner_id)
+                 FROM credit_group grp
+                 JOIN credit_group_member_rel member ON member.group_id = grp.id
+                 JOIN credit_group_member_rel other ON other.group_id = grp.id
+                WHERE grp.active
+                GROUP BY grp.company_id, member.partner_id"""
         )
+        members = defaultdict(dict)
+        for company_id, partner_id, mates in self.env.cr.fetchall():
+            members[company_id][partner_id] = tuple(mates)
+        return dict(members)
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -94,7 +106,7 @@ class CreditGroup(models.Model):
         return super().create(vals_list)
 
     def write(self, vals):
-        if "company_id" in vals:
+        if {"company_id", "active", "partner_ids"} & set(vals):
             self.env.registry.clear_cache()
         return super().write(vals)
 

@@ -26,7 +26,7 @@ GUARANTEES_SQL = """
 SELECT guarantee.partner_id, guarantee.currency_id, 'guarantees',
        SUM(guarantee.amount), NULL::date, NULL::text
   FROM credit_guarantee guarantee
- WHERE guarantee.partner_id IN (SELECT commercial_partner_id FROM family)
+ WHERE guarantee.partner_id %(in_family)s
    AND guarantee.company_id = %(company_id)s
    AND guarantee.state = 'valid'
    AND guarantee.date_start <= %(today)s

@@ -33,3 +33,11 @@ class ResPartner(models.Model):
                 profile.get(credit_rules.GROUP_EXPOSURE, 0.0)
             ),
         )
+
+    def unlink(self):
+        # a member merged into another partner: the cache of the groups' members
+        # names the merged one (the merge moved its memberships in SQL)
+        members = self.env["credit.group"]._credit_group_members().values()
+        if any(partner_id in group for group in members for partner_id in self.ids):
+            self.env.registry.clear_cache()
+        return super().unlink()

@@ -40,25 +40,46 @@ class TestGroup(CreditCommon):
         self.assertIn("Holding", reason.message)
         self.assertIn("1,500.00", reason.message)
 
-    def test_group_made_after_a_check_counts_at_once(self):
-        """Whether a company has groups is cached: a new group counts at once."""
+    def test_group_changes_count_at_once(self):
+        """The members of the groups are cached: a new group, a new member and an
+        archived group count at once."""
         self.group.unlink()
         Exposure = self.env["credit.exposure"]
-        self.assertFalse(self.env["credit.group"]._credit_groups_in(self.company.id))
+        self.assertNotIn(
+            self.company.id, self.env["credit.group"]._credit_group_members()
+        )
         exposures = Exposure._compute_exposures(self.company, self.customer.ids)
         self.assertNotIn(self.sister.id, exposures)
-        self.env["credit.group"].create(
+        group = self.env["credit.group"].create(
             {
                 "name": "Holding",
                 "credit_limit": 1500.0,
-                "partner_ids": [Command.set((self.customer | self.sister).ids)],
+                "partner_ids": [Command.set(self.customer.ids)],
             }
         )
+        exposures = Exposure._compute_exposures(self.company, self.customer.ids)
+        self.assertNotIn(self.sister.id, exposures)
+        group.partner_ids = [Command.link(self.sister.id)]
         exposures = Exposure._compute_exposures(self.company, self.customer.ids)
         self.assertEqual(exposures[self.sister.id].total, 1000.0)
         order = self.order(600.0)
         order.action_confirm()
         self.assertEqual(order.credit_state, "hold")
+        group.action_archive()
+        exposures = Exposure._compute_exposures(self.company, self.customer.ids)
+        self.assertNotIn(self.sister.id, exposures)
+
+    def test_merged_member_stays_in_the_group(self):
+        heir = self.env["res.partner"].create({"name": "Heir", "is_company": True})
+        self.env["credit.group"]._credit_group_members()  # cached
+        self.env["base.partner.merge.automatic.wizard"]._merge(
+            (self.sister | heir).ids, heir, extra_checks=False
+        )
+        self.assertEqual(self.group.partner_ids, self.customer | heir)
+        exposures = self.env["credit.exposure"]._compute_exposures(
+            self.company, self.customer.ids
+        )
+        self.assertEqual(exposures[heir.id].total, 1000.0)
 
     def test_within_group_limit_confirms(self):
         order = self.order(500.0)

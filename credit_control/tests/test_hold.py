@@ -205,6 +205,17 @@ class TestHold(CreditCommon):
         with self.assertQueryCount(1):
             order._credit_lock()
 
+    def test_check_reads_nothing_of_the_customer(self):
+        """The lock statement gives the customer's commercial partner: the check
+        then reads its exposure only."""
+        order = self.order(100.0)
+        order._credit_evaluate()
+        self.env.flush_all()
+        self.env["res.partner"].invalidate_model()
+        with self.assertQueryCount(2):
+            order._credit_lock()
+            order._credit_evaluate()
+
     def test_quotation_preview(self):
         self.order(700.0, confirm=True)
         order = self.order(400.0)

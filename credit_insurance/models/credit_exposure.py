@@ -55,7 +55,7 @@ insured AS MATERIALIZED (
               AND cover.date_effective <= %(today)s
             ORDER BY cover.date_effective DESC, cover.id DESC
             LIMIT 1) cover ON TRUE
-     WHERE buyer.id IN (SELECT commercial_partner_id FROM family))
+     WHERE buyer.id %(in_family)s)
 """
 
 # The insured buyers' open receivable items, read in credit_control's scan of them
