@@ -42,6 +42,7 @@ from . import credit_rating_agency
 from . import credit_rating_agency_grade
 from . import credit_score_history
 from . import credit_scorecard
+from . import credit_scorecard_default
 from . import credit_scorecard_band
 from . import credit_scorecard_factor
 from . import credit_scoring
@@ -54,6 +55,7 @@ from . import res_partner
 from . import res_partner_collection
 from . import res_partner_alert
 from . import res_partner_credit_data
+from . import res_partner_documents
 from . import res_partner_dunning
 from . import res_partner_group
 from . import res_partner_guarantee
@@ -61,4 +63,5 @@ from . import res_partner_limit_history
 from . import res_partner_limit_request
 from . import res_partner_score
 from . import sale_order
+from . import sale_order_guard
 from . import sale_order_line
