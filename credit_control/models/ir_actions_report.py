@@ -18,8 +18,9 @@ from odoo.addons.base.models import ir_actions_report
 ARTICLES = "//div[contains(concat(' ', normalize-space(@class), ' '), ' article ')]"
 PAGE_BREAK = Markup('<div style="page-break-before: always;"></div>')
 # wkhtmltopdf runs printing the documents of a batch at the same time: one per
-# processor (the emails are rendered meanwhile, then wait for them)
-PRINTERS = max(1, os.cpu_count() or 1)
+# processor (the emails are rendered meanwhile, then wait for them), at most four on
+# a large server, whose other workers need processors and memory too
+PRINTERS = max(1, min(os.cpu_count() or 1, 4))
 
 
 @functools.lru_cache(1)
