@@ -53,12 +53,7 @@ class CreditCheckLock(models.Model):
         a group of companies also locks the row of its group's first member: two
         members spend the same group limit one after the other."""
         partner_ids, company_ids = zip(*pairs, strict=True)
-        groups = self.env["credit.group"]._credit_group_members().values()
-        firsts = [
-            (member_id, members[member_id][0])
-            for members in groups
-            for member_id in members
-        ]
+        member_ids, first_ids = self.env["credit.group"]._credit_group_firsts()
         Partner = self.env["res.partner"]
         # new customers: the statement reads their commercial partner
         Partner.flush_model(["commercial_partner_id"])
@@ -67,8 +62,8 @@ class CreditCheckLock(models.Model):
                 LOCK_SQL,
                 partner_ids=list(partner_ids),
                 company_ids=list(company_ids),
-                member_ids=[member_id for member_id, _first_id in firsts],
-                first_ids=[first_id for _member_id, first_id in firsts],
+                member_ids=list(member_ids),
+                first_ids=list(first_ids),
             )
         )
         # the check reads them next: in the cache, as a read would put them

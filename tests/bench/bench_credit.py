@@ -176,8 +176,9 @@ def refresh_group_members(env):
     (an Odoo write of a group clears the whole cache, which a server then fills
     again request by request)."""
     Group = env["credit.group"].sudo()
-    cache = type(Group)._credit_group_members.__cache__
-    cache.add_value(Group, cache_value=cache.method(Group))
+    for method in (Group._credit_group_members, Group._credit_group_firsts):
+        cache = method.__cache__
+        cache.add_value(Group, cache_value=cache.method(Group))
 
 
 def confirm_held(env):
