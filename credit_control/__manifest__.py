@@ -3,7 +3,7 @@
     "name": "Credit Control",
     "summary": "Live credit exposure, limits, credit policies and credit holds "
     "on sale orders",
-    "version": "19.0.1.1.0",
+    "version": "19.0.1.2.0",
     "category": "Sales/Sales",
     "website": "https://github.com/credit-management/odoo-credit",
     "author": "Credit Management Team",
@@ -74,6 +74,7 @@
             "credit_control/static/tests/tours/*.js",
         ],
     },
+    "uninstall_hook": "uninstall_hook",
     "installable": True,
     "application": True,
 }

@@ -21,6 +21,8 @@ from . import credit_dunning_level
 from . import credit_dunning_line
 from . import credit_dunning_run
 from . import credit_exposure
+from . import credit_exposure_report
+from . import credit_exposure_stale
 from . import credit_external_rating
 from . import credit_financial_statement
 from . import credit_scorecard_part
@@ -56,6 +58,7 @@ from . import res_partner_collection
 from . import res_partner_alert
 from . import res_partner_credit_data
 from . import res_partner_documents
+from . import res_partner_figure_order
 from . import res_partner_dunning
 from . import res_partner_group
 from . import res_partner_guarantee

@@ -6,7 +6,7 @@ from odoo import api, fields, models
 from odoo.tools import SQL, float_round
 
 from ..lib import credit_rules
-from ..tools import copy_rows, user_today
+from ..tools import user_today
 from .credit_exposure_sql import (
     BLOCKS_SQL,
     DRAFT_SQL,
@@ -35,7 +35,7 @@ class CreditExposure(models.Model):
     _log_access = False
 
     partner_id = fields.Many2one(
-        "res.partner", string="Customer", required=True, index=True
+        "res.partner", string="Customer", required=True, index=True, ondelete="cascade"
     )
     company_id = fields.Many2one("res.company", required=True, index=True)
     currency_id = fields.Many2one(related="company_id.currency_id")
@@ -51,6 +51,12 @@ class CreditExposure(models.Model):
     available = fields.Monetary()
     utilisation = fields.Float(string="Utilisation (%)", aggregator="avg")
     refreshed_at = fields.Datetime()
+    # the day the figures are of, and the customer's figures as its form shows them
+    # (``res.partner._credit_figure_values``): a list of customers reads them
+    as_of = fields.Date(string="As Of")
+    figures = fields.Json()
+
+    _company_as_of_idx = models.Index("(company_id, as_of)")
 
     # Extension points
 
@@ -302,104 +308,3 @@ class CreditExposure(models.Model):
             )
             for c in currencies
         }
-
-    # The report
-
-    def action_open_partner(self):
-        """A row opens its customer."""
-        self.ensure_one()
-        return {
-            "type": "ir.actions.act_window",
-            "res_model": "res.partner",
-            "res_id": self.partner_id.id,
-            "view_mode": "form",
-            "views": [(False, "form")],
-        }
-
-    @api.model
-    def action_refresh(self):
-        """Recompute the rows of the current company and open them."""
-        self.check_access("read")
-        self._refresh(self.env.company)
-        return self.env["ir.actions.act_window"]._for_xml_id(
-            "credit_control.credit_exposure_action"
-        )
-
-    @api.model
-    def _refresh(self, company):
-        """Replace the company's rows by its customers' exposure as it is now."""
-        # One refresh of a company at a time, on the lock row of the company's own
-        # partner: the second waits, then fails with a serialisation error and is
-        # retried on a snapshot holding the first one's rows.
-        self.env["credit.check.lock"].sudo()._acquire(
-            [(company.partner_id.id, company.id)]
-        )
-        exposures = self.sudo()._compute_exposures(company)
-        partners = (
-            self.env["res.partner"].sudo().with_company(company).browse(list(exposures))
-        )
-        salespeople = self._credit_salespeople(company)
-        today = fields.Date.context_today(self)
-        judged = self._credit_judge(company, exposures, today)
-        now = fields.Datetime.now()
-        values = []
-        for partner in partners:
-            _policy, figures, limit = judged[partner.id]
-            values.append(
-                {
-                    "partner_id": partner.id,
-                    "company_id": company.id,
-                    "user_id": partner.user_id.id or salespeople.get(partner.id),
-                    "refreshed_at": now,
-                    **self._credit_report_values(figures, limit, today),
-                }
-            )
-        cr = self.env.cr
-        cr.execute(SQL("DELETE FROM credit_exposure WHERE company_id = %s", company.id))
-        if values:
-            names = list(values[0])
-            copy_rows(cr, self._table, names, (row.values() for row in values))
-        self.invalidate_model()
-
-    @api.model
-    def _credit_report_values(self, figures, limit, today):
-        """The figures of a customer's row: its limit, exposure and utilisation, and
-        a column per component that has a field of its code; add-ons add theirs."""
-        return {
-            "credit_limit": limit,
-            "overdue_days": figures.overdue_days(today),
-            "exposure": figures.total,
-            "available": (
-                credit_rules.available(limit, figures.total) if limit > 0 else None
-            ),
-            "utilisation": credit_rules.utilisation_pct(limit, figures.total),
-            **{
-                c.code: figures[c.code]
-                for c in self._credit_exposure_components()
-                if c.code in self._fields
-            },
-        }
-
-    @api.model
-    def _credit_salespeople(self, company):
-        """Per commercial partner, the salesperson of its latest order in the company,
-        for the customers that have none of their own."""
-        self.env.cr.execute(
-            SQL(
-                """SELECT DISTINCT ON (partner.commercial_partner_id)
-                          partner.commercial_partner_id, so.user_id
-                     FROM sale_order so
-                     JOIN res_partner partner ON partner.id = so.partner_id
-                    WHERE so.company_id = %s AND so.user_id IS NOT NULL
-                    ORDER BY partner.commercial_partner_id, so.date_order DESC""",
-                company.id,
-            )
-        )
-        return dict(self.env.cr.fetchall())
-
-    @api.model
-    def _cron_refresh(self):
-        for company in self.env["res.company"].search(
-            [("credit_check_active", "=", True)]
-        ):
-            self._refresh(company)

@@ -1,10 +1,11 @@
 from functools import partial
 
-from odoo import api, fields, models
+from odoo import api, fields, models, tools
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tools import float_round
 
 from ..lib import credit_rules
+from .credit_exposure_report import figures_key
 from .res_company import credit_amount
 
 MANAGER_FIELDS = {
@@ -16,6 +17,8 @@ MANAGER_FIELDS = {
 }
 CONTROLLER_FIELDS = {"credit_hold", "credit_hold_reason"}
 CREDIT_AMOUNT_FIELDS = {"credit_limit", "credit_limit_temp"}
+# From this many customers, their figures come from those Customers by Exposure keeps.
+KEPT_FIGURES_FROM = 100
 # Internal users who may see a customer's credit; never portal users.
 CREDIT_READERS = (
     "credit_control.group_credit_user,sales_team.group_sale_salesman,"
@@ -110,6 +113,20 @@ class ResPartner(models.Model):
         compute="_compute_credit_hold_count", groups=CREDIT_READERS
     )
 
+    @api.model
+    def _has_field_access(self, field, operation):
+        if field.groups == CREDIT_READERS and not self.env.su:
+            # a list reads the figures of every customer: the user's groups once
+            return self._credit_reader()
+        return super()._has_field_access(field, operation)
+
+    @api.model
+    @tools.ormcache("self.env.uid")
+    def _credit_reader(self):
+        """Whether the current user may see customers' credit (cleared with the
+        groups of users)."""
+        return self.env.user.has_groups(CREDIT_READERS)
+
     def _credit_policy(self):
         """The policy that applies to the customer in the current company, if any."""
         self.ensure_one()
@@ -158,29 +175,64 @@ class ResPartner(models.Model):
     @api.depends_context("company")
     def _compute_credit_figures(self):
         company = self.env.company
-        Exposure = self.env["credit.exposure"].sudo()
-        roots = {partner: partner.commercial_partner_id._origin.id for partner in self}
-        exposures = Exposure._compute_exposures(
-            company, [i for i in roots.values() if i]
-        )
-        empty = credit_rules.Exposure()
-        for root_id in roots.values():
-            exposures.setdefault(root_id, empty)
         today = fields.Date.context_today(self)
-        judged = Exposure._credit_judge(company, exposures, today)
-        self.credit_currency_id = company.currency_id
-        values = [
-            (partner, partner._credit_figure_values(*judged[roots[partner]], today))
+        nothing = self._credit_live_figures(company, [0], today)[0]
+        # a list: the figures the rows of Customers by Exposure keep, when current
+        # (not those kept before an add-on added figures)
+        real_ids = [i for i in self._ids if isinstance(i, int)]
+        kept = {}
+        if len(real_ids) >= KEPT_FIGURES_FROM:
+            key = figures_key(nothing)
+            kept = {
+                partner_id: figures[1:] if figures else None
+                for partner_id, figures in self.env["credit.exposure"]
+                .sudo()
+                ._credit_kept_figures(company, real_ids)
+                .items()
+                if figures is None or figures[0] == key
+            }
+        others = self.browse(i for i in self._ids if i not in kept)
+        roots = {
+            partner: partner.commercial_partner_id._origin.id for partner in others
+        }
+        live = self._credit_live_figures(company, {0, *roots.values()}, today)
+        names = sorted(nothing)
+        empty = [nothing[name] for name in names]
+        live = {root: [values[name] for name in names] for root, values in live.items()}
+        rows = [
+            kept[partner._ids[0]] or empty
+            if partner._ids[0] in kept
+            else live[roots[partner]]
             for partner in self
         ]
+        self.credit_currency_id = company.currency_id
         # straight into the cache, field by field: assigning them one record at a
         # time costs more than computing them (a list of 10 000 customers)
-        for name in values[0][1] if values else ():
+        for index, name in enumerate(names):
             field = self._fields[name]
-            for partner, figures in values:
-                field._update_cache(
-                    partner, field.convert_to_cache(figures[name], partner)
-                )
+            column = [row[index] for row in rows]
+            if field.type not in ("float", "integer"):
+                column = [
+                    field.convert_to_cache(value, partner)
+                    for partner, value in zip(self, column, strict=True)
+                ]
+            field._get_cache(self.env).update(zip(self._ids, column, strict=True))
+
+    @api.model
+    def _credit_live_figures(self, company, root_ids, today):
+        """Per commercial partner id of ``root_ids``, its figures in ``company`` as
+        computed now (``0``: those of a customer with no exposure)."""
+        Exposure = self.env["credit.exposure"].sudo()
+        asked = [root for root in root_ids if root]
+        exposures = Exposure._compute_exposures(company, asked) if asked else {}
+        empty = credit_rules.Exposure()
+        for root_id in root_ids:
+            exposures.setdefault(root_id, empty)
+        judged = Exposure._credit_judge(company, exposures, today)
+        return {
+            root_id: self._credit_figure_values(*judged[root_id], today)
+            for root_id in root_ids
+        }
 
     def _credit_money(self):
         """Rounding to the current company's currency: ``currency.round`` without

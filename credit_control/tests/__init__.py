@@ -9,6 +9,7 @@ from . import test_dispute
 from . import test_dunning
 from . import test_dunning_rules
 from . import test_exposure
+from . import test_exposure_refresh
 from . import test_figures
 from . import test_financial_data
 from . import test_group

@@ -12,6 +12,7 @@ from . import credit_insurance_coverage_report
 from . import credit_insurance_coverage_line
 from . import credit_alert_rule
 from . import credit_exposure
+from . import credit_exposure_stale
 from . import credit_hold_reason
 from . import credit_policy
 from . import res_partner
