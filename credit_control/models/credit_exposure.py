@@ -53,7 +53,7 @@ class CreditExposure(models.Model):
     refreshed_at = fields.Datetime()
     # the day the figures are of, and the customer's figures as its form shows them
     # (``res.partner._credit_figure_values``): a list of customers reads them
-    as_of = fields.Date(string="As Of")
+    as_of = fields.Date()
     figures = fields.Json()
 
     _company_as_of_idx = models.Index("(company_id, as_of)")
