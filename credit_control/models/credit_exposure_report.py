@@ -94,9 +94,15 @@ class CreditExposure(models.Model):
         """Per company that has rows, whether they are all of ``today``."""
         self.env.cr.execute(
             SQL(
-                """SELECT company_id, bool_and(as_of = %s) FROM credit_exposure
-                    GROUP BY company_id""",
-                today,
+                """SELECT company.id, NOT EXISTS (
+                              SELECT 1 FROM credit_exposure kept
+                               WHERE kept.company_id = company.id
+                                 AND (kept.as_of < %(today)s OR kept.as_of > %(today)s
+                                      OR kept.as_of IS NULL))
+                     FROM res_company company
+                    WHERE EXISTS (SELECT 1 FROM credit_exposure kept
+                                   WHERE kept.company_id = company.id)""",
+                today=today,
             )
         )
         return dict(self.env.cr.fetchall())
@@ -155,34 +161,12 @@ class CreditExposure(models.Model):
         and no mark names every customer: the commercial partners whose figures may
         have changed since (marked, or in a group with a marked customer), and the
         id of the last mark; ``(None, None)`` when they keep none."""
-        self.env.flush_all()
-        self.env.cr.execute(
-            SQL(
-                """SELECT EXISTS (SELECT 1 FROM credit_exposure
-                                   WHERE company_id = %(company)s),
-                          EXISTS (SELECT 1 FROM credit_exposure
-                                   WHERE company_id = %(company)s
-                                     AND (as_of < %(today)s OR as_of > %(today)s
-                                          OR as_of IS NULL)),
-                          ARRAY(SELECT DISTINCT CASE WHEN stale.partner_id IS NULL
-                                                     THEN 0
-                                                     ELSE partner.commercial_partner_id
-                                                END
-                                  FROM credit_exposure_stale stale
-                                  LEFT JOIN res_partner partner
-                                    ON partner.id = stale.partner_id),
-                          (SELECT MAX(id) FROM credit_exposure_stale)""",
-                company=company.id,
-                today=user_today(self),
-            )
-        )
-        has_rows, other_day, marked, last_mark = self.env.cr.fetchone()
-        if not has_rows or other_day or 0 in marked:
+        marks, marked, everyone = self.env["credit.exposure.stale"]._credit_take()
+        if everyone or not self._credit_rows_current(user_today(self)).get(company.id):
             return None, None
         mates = self.env["credit.group"]._credit_group_members().get(company.id, {})
-        changed = set(marked).union(*(mates.get(p, ()) for p in marked))
-        changed.discard(None)
-        return changed, last_mark
+        changed = marked.union(*(mates.get(p, ()) for p in marked))
+        return changed, max(marks, default=None)
 
     @api.model
     def _credit_kept_figures(self, company, partner_ids):

@@ -5,7 +5,6 @@ from odoo.exceptions import AccessError, ValidationError
 from odoo.tools import float_round
 
 from ..lib import credit_rules
-from .credit_exposure_report import figures_key
 from .res_company import credit_amount
 
 MANAGER_FIELDS = {
@@ -176,35 +175,29 @@ class ResPartner(models.Model):
     def _compute_credit_figures(self):
         company = self.env.company
         today = fields.Date.context_today(self)
-        nothing = self._credit_live_figures(company, [0], today)[0]
         # a list: the figures the rows of Customers by Exposure keep, when current
-        # (not those kept before an add-on added figures)
         real_ids = [i for i in self._ids if isinstance(i, int)]
         kept = {}
         if len(real_ids) >= KEPT_FIGURES_FROM:
-            key = figures_key(nothing)
-            kept = {
-                partner_id: figures[1:] if figures else None
-                for partner_id, figures in self.env["credit.exposure"]
+            kept = (
+                self.env["credit.exposure"]
                 .sudo()
                 ._credit_kept_figures(company, real_ids)
-                .items()
-                if figures is None or figures[0] == key
-            }
+            )
         others = self.browse(i for i in self._ids if i not in kept)
         roots = {
             partner: partner.commercial_partner_id._origin.id for partner in others
         }
         live = self._credit_live_figures(company, {0, *roots.values()}, today)
-        names = sorted(nothing)
-        empty = [nothing[name] for name in names]
+        # a row keeps the key of the figures' names, then their values in that order
+        names = sorted(live[0])
         live = {root: [values[name] for name in names] for root, values in live.items()}
-        rows = [
-            kept[partner._ids[0]] or empty
-            if partner._ids[0] in kept
-            else live[roots[partner]]
-            for partner in self
-        ]
+        rows = []
+        for partner in self:
+            if partner._ids[0] not in kept:
+                rows.append(live[roots[partner]])
+            else:  # no row: no exposure
+                rows.append((kept[partner._ids[0]] or [None, *live[0]])[1:])
         self.credit_currency_id = company.currency_id
         # straight into the cache, field by field: assigning them one record at a
         # time costs more than computing them (a list of 10 000 customers)

@@ -1,8 +1,6 @@
 from odoo import api, fields, models
 from odoo.tools import SQL
 
-from .credit_exposure_report import figures_key
-
 
 class ResPartner(models.Model):
     """Customers sorted by a credit figure: by the figures Customers by Exposure
@@ -85,14 +83,10 @@ class ResPartner(models.Model):
             ),
         )
         # the figures a row keeps: the key of their names, then their values
-        index = sorted(nothing).index(name) + 1
         return SQL(
-            "COALESCE(%s, CASE WHEN (%s ->> 0)::bigint = %s THEN (%s ->> %s)::float8 "
-            "END, %s)",
+            "COALESCE(%s, (%s ->> %s)::float8, %s)",
             SQL.identifier(fresh, "value"),
             SQL.identifier(kept, "figures"),
-            figures_key(nothing),
-            SQL.identifier(kept, "figures"),
-            index,
+            sorted(nothing).index(name) + 1,
             nothing[name],
         )
